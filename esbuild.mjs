@@ -1,0 +1,64 @@
+// Builds every bundle: the extension host (CommonJS, Node), the CLI (CommonJS, Node, with a
+// shebang), Node worker threads, and the webviews (ES modules, browser).
+// Usage: node esbuild.mjs [--watch] [--production]
+import * as esbuild from 'esbuild';
+import { cp, mkdir } from 'node:fs/promises';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+const common = {
+  bundle: true,
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'info',
+  charset: 'utf8',
+};
+
+// ESM-only packages (h5wasm) use import.meta.url; CommonJS bundles get it from this shim.
+const nodeCommon = {
+  ...common,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  define: { 'import.meta.url': 'import_meta_url' },
+  inject: ['scripts/import-meta-url.js'],
+};
+
+/** Node-side bundles. Worker threads are separate entry points so they can be spawned by path. */
+const nodeBundles = [
+  { entryPoints: { extension: 'src/extension/extension.ts' }, external: ['vscode'] },
+  { entryPoints: { cli: 'src/cli/main.ts' }, banner: { js: '#!/usr/bin/env node' } },
+];
+
+/** Browser-side bundles, one per editor. */
+const webviewBundles = [
+  { entryPoints: { smc: 'src/webview/smc/main.ts', bodycompress: 'src/webview/bodycompress/main.ts' } },
+];
+
+const configs = [
+  ...nodeBundles.map((b) => ({ ...nodeCommon, ...b, outdir: 'dist' })),
+  ...webviewBundles.map((b) => ({
+    ...common,
+    ...b,
+    platform: 'browser',
+    format: 'esm',
+    target: 'es2022',
+    outdir: 'dist/webview',
+  })),
+];
+
+/** Static webview assets: the codicon font used by @vscode-elements/elements. */
+async function copyAssets() {
+  await mkdir('dist/webview', { recursive: true });
+  for (const f of ['codicon.css', 'codicon.ttf']) {
+    await cp(`node_modules/@vscode/codicons/dist/${f}`, `dist/webview/${f}`);
+  }
+}
+
+await copyAssets();
+if (watch) {
+  for (const c of configs) await (await esbuild.context(c)).watch();
+} else {
+  await Promise.all(configs.map((c) => esbuild.build(c)));
+}

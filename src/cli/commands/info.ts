@@ -1,0 +1,31 @@
+import { parseArgs } from 'node:util';
+import { InputError } from '../../core/errors';
+import { readBytesAt, sniffKind } from '../../core/io/fileHead';
+import { UsageError, type Command } from '../command';
+import { bodyCompressInfo } from '../info/bodyCompressInfo';
+import { smcInfo } from '../info/smcInfo';
+import { reportError } from '../output';
+
+export const infoCommand: Command = {
+  name: 'info',
+  summary: 'Describe a RenderMe360 .smc or BodyCompress .xz file',
+  usage: 'bodycap info <file.smc | file.xz> [--json]',
+  async run(argv, io) {
+    const { values, positionals } = parseArgs({ args: argv, options: { json: { type: 'boolean' } }, allowPositionals: true });
+    if (positionals.length !== 1) throw new UsageError('info takes exactly one file');
+    const path = positionals[0]!;
+    const json = values.json ?? false;
+    try {
+      // Route by content, not by extension: a misnamed file still gets the right reader or message.
+      const kind = sniffKind(await readBytesAt(path, 0, 4096));
+      if (kind === 'xz') await bodyCompressInfo(path, json, io);
+      else if (kind === 'hdf5' || kind === 'empty') await smcInfo(path, json, io);
+      else if (path.toLowerCase().endsWith('.xz')) await bodyCompressInfo(path, json, io);
+      else if (path.toLowerCase().endsWith('.smc')) await smcInfo(path, json, io);
+      else throw new InputError('unsupported', `Not a RenderMe360 .smc (HDF5) or BodyCompress .xz file: ${path}`);
+      return 0;
+    } catch (err) {
+      return reportError(io, err, json);
+    }
+  },
+};

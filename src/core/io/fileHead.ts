@@ -1,0 +1,42 @@
+import { open } from 'node:fs/promises';
+import { inputErrorFromFs } from '../errors';
+
+/** Reads `length` bytes at `position` (fewer at the end of the file) without reading the rest. */
+export async function readBytesAt(path: string, position: number, length: number): Promise<Uint8Array> {
+  let handle;
+  try {
+    handle = await open(path, 'r');
+  } catch (err) {
+    throw inputErrorFromFs(err, path);
+  }
+  try {
+    const buf = new Uint8Array(length);
+    const { bytesRead } = await handle.read(buf, 0, length, position);
+    return buf.subarray(0, bytesRead);
+  } catch (err) {
+    throw inputErrorFromFs(err, path);
+  } finally {
+    await handle.close();
+  }
+}
+
+export const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
+export const XZ_MAGIC = [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00];
+
+export function startsWith(bytes: Uint8Array, magic: readonly number[], offset = 0): boolean {
+  if (bytes.length < offset + magic.length) return false;
+  return magic.every((b, i) => bytes[offset + i] === b);
+}
+
+/** What a file looks like from its first bytes; used to route `bodycap info` and the editors. */
+export type SniffedKind = 'hdf5' | 'xz' | 'empty' | 'other';
+
+export function sniffKind(head: Uint8Array): SniffedKind {
+  if (head.length === 0) return 'empty';
+  if (startsWith(head, XZ_MAGIC)) return 'xz';
+  // HDF5 allows a user block, so the signature may sit at 0, 512, 1024, 2048, ...
+  for (let off = 0; off < head.length; off = off === 0 ? 512 : off * 2) {
+    if (startsWith(head, HDF5_SIGNATURE, off)) return 'hdf5';
+  }
+  return 'other';
+}
