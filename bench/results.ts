@@ -1,0 +1,31 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+
+const RESULTS = join(__dirname, 'RESULTS.md');
+
+/** One line naming the machine and date, for the top of every results section. */
+export function machineLine(): string {
+  const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
+  return `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}.`;
+}
+
+/**
+ * Replaces the section between `<!-- name:start -->` and `<!-- name:end -->` in bench/RESULTS.md
+ * (appending it if missing), so each benchmark owns its own section.
+ */
+export async function writeResultsSection(name: string, markdown: string): Promise<void> {
+  const start = `<!-- ${name}:start -->`;
+  const end = `<!-- ${name}:end -->`;
+  let text = '';
+  try {
+    text = await readFile(RESULTS, 'utf8');
+  } catch {
+    text = '# Benchmark results\n\nWritten by `npm run bench`; each section is replaced when its benchmark runs.\n';
+  }
+  const block = `${start}\n${markdown.trim()}\n${end}`;
+  const i = text.indexOf(start);
+  const j = text.indexOf(end);
+  text = i >= 0 && j > i ? text.slice(0, i) + block + text.slice(j + end.length) : `${text.trimEnd()}\n\n${block}\n`;
+  await writeFile(RESULTS, text);
+}
