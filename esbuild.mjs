@@ -2,7 +2,7 @@
 // shebang), Node worker threads, and the webviews (ES modules, browser).
 // Usage: node esbuild.mjs [--watch] [--production]
 import * as esbuild from 'esbuild';
-import { cp, mkdir } from 'node:fs/promises';
+import { cp, mkdir, rm } from 'node:fs/promises';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -56,6 +56,8 @@ async function copyAssets() {
   }
 }
 
+// A production build (the .vsix) starts from an empty dist/ so no stale bundle or map ships.
+if (production) await rm('dist', { recursive: true, force: true });
 await copyAssets();
 if (watch) {
   for (const c of configs) await (await esbuild.context(c)).watch();

@@ -39,3 +39,30 @@ export function loadViewState<T extends object>(defaults: T): T {
 export function saveViewState<T extends object>(state: T): void {
   vscodeApi.setState(state);
 }
+
+/**
+ * Keeps the page's scroll position in the view state, and restores it once the content is
+ * rendered again after the tab was hidden (the webview is rebuilt then). Web components render
+ * asynchronously, so the restore retries for a few frames until the page is tall enough.
+ */
+export function keepScrollPosition(): void {
+  const target = loadViewState({ scrollY: 0 }).scrollY;
+  let restoring = target > 0;
+  let attempts = 0;
+  const restore = () => {
+    window.scrollTo(0, target);
+    if (Math.abs(window.scrollY - target) <= 1 || ++attempts > 60) restoring = false;
+    else requestAnimationFrame(restore);
+  };
+  if (restoring) requestAnimationFrame(restore);
+
+  let pending = false;
+  window.addEventListener('scroll', () => {
+    if (pending || restoring) return;
+    pending = true;
+    requestAnimationFrame(() => {
+      pending = false;
+      saveViewState({ ...loadViewState({}), scrollY: Math.round(window.scrollY) });
+    });
+  });
+}

@@ -2,7 +2,7 @@ import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import type { SmcHostEvents, SmcOverview, SmcRequests } from '../../protocol/smcProtocol';
 import { el, render } from '../shared/dom';
 import { showErrorPage } from '../shared/errorPage';
-import { connectHost } from '../shared/host';
+import { connectHost, keepScrollPosition } from '../shared/host';
 import { fieldTable } from '../shared/table';
 
 const host = connectHost<SmcRequests, SmcHostEvents>();
@@ -59,8 +59,10 @@ function showOverview(o: SmcOverview): void {
 
 async function main(): Promise<void> {
   const result = await host.request('overview', null);
-  if (result.ok) showOverview(result.value);
-  else showErrorPage('This file cannot be shown as a RenderMe360 capture', result.message, () => void host.request('reopenWith', null));
+  if (result.ok) {
+    showOverview(result.value);
+    keepScrollPosition();
+  } else showErrorPage('This file cannot be shown as a RenderMe360 capture', result.message, () => void host.request('reopenWith', null));
 }
 
 main().catch((err: unknown) => showErrorPage('Something went wrong', String(err), () => void host.request('reopenWith', null)));

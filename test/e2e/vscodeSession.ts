@@ -1,0 +1,135 @@
+import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
+import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT, freePort, installCodeServer, prepareProfile, startCodeServer } from '../../scripts/codeServer.mjs';
+
+export const RESULTS_DIR = join(ROOT, 'test-results');
+const VSIX = join(ROOT, 'body-capture-viewer.vsix');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/**
+ * A real VS Code (code-server) with the packaged extension installed, a workspace holding a copy of
+ * test/fixtures, and headless Chromium (Debian's) driving it through Playwright.
+ */
+export class VsCodeSession {
+  /** Browser console errors, e.g. Content-Security-Policy violations inside our webviews. */
+  readonly consoleErrors: string[] = [];
+
+  private constructor(
+    readonly page: Page,
+    readonly workspace: string,
+    private readonly browser: Browser,
+    private readonly stopServer: () => void,
+    private readonly tmp: string,
+  ) {}
+
+  static async start(): Promise<VsCodeSession> {
+    if (!existsSync(VSIX)) throw new Error(`${VSIX} is missing: run "npm run package" first (npm run test:e2e does)`);
+    await installCodeServer({ quiet: true });
+    const tmp = await mkdtemp(join(tmpdir(), 'bcv-e2e-'));
+    const workspace = join(tmp, 'workspace');
+    await cp(join(ROOT, 'test', 'fixtures'), workspace, { recursive: true });
+    const profile = await prepareProfile(join(tmp, 'profile'), { vsix: VSIX });
+    const server = await startCodeServer({ profile, workspace, port: await freePort() });
+    let browser: Browser | undefined;
+    try {
+      browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--enable-unsafe-swiftshader',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+          '--disable-quic',
+        ],
+      });
+      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      const session = new VsCodeSession(page, workspace, browser, server.stop, tmp);
+      page.on('console', (m) => {
+        if (m.type() === 'error') session.consoleErrors.push(m.text());
+      });
+      await page.goto(server.url);
+      // The workbench is ready once the Explorer lists the workspace's files.
+      await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+      return session;
+    } catch (err) {
+      await browser?.close();
+      server.stop();
+      throw err;
+    }
+  }
+
+  /** Opens a workspace file through Quick Open (Ctrl+P), as a user would. */
+  async openFile(name: string): Promise<void> {
+    const input = this.page.locator('.quick-input-widget input');
+    await this.page.keyboard.press('Control+P');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(name);
+    const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
+    await row.waitFor({ timeout: 20_000 });
+    await this.page.keyboard.press('Enter');
+    await this.page.locator('.tabs-container .tab', { hasText: name }).first().waitFor();
+  }
+
+  /** Runs a command from the palette (F1) by its title. */
+  async runCommand(title: string): Promise<void> {
+    await this.page.keyboard.press('F1');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`>${title}`);
+    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+    await this.page.keyboard.press('Enter');
+  }
+
+  /**
+   * The frame of the visible webview that contains `selector` (optionally with `text` in it).
+   * Webviews sit two iframes deep; we poll every frame rather than depend on VS Code's internal
+   * iframe structure. Hidden editors' webviews are skipped.
+   */
+  async webviewFrame(selector: string, { text, timeoutMs = 30_000 }: { text?: string; timeoutMs?: number } = {}): Promise<Frame> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      for (const frame of this.page.frames()) {
+        if (frame === this.page.mainFrame()) continue;
+        try {
+          const handle = await frame.$(selector);
+          if (!handle || !(await handle.isVisible())) continue;
+          if (text === undefined || ((await handle.textContent()) ?? '').includes(text)) return frame;
+        } catch {
+          // The frame navigated or went away while we looked; try again.
+        }
+      }
+      await this.page.waitForTimeout(200);
+    }
+    throw new Error(`No webview showed ${selector}${text ? ` containing "${text}"` : ''} within ${timeoutMs} ms`);
+  }
+
+  /** Brings an open editor to the front by clicking its tab. */
+  async switchToTab(name: string): Promise<void> {
+    await this.page.locator('.tabs-container .tab', { hasText: name }).first().click();
+  }
+
+  /** Saves a screenshot of the whole VS Code window to test-results/<name>.png. */
+  async screenshot(name: string): Promise<string> {
+    await mkdir(RESULTS_DIR, { recursive: true });
+    const path = join(RESULTS_DIR, `${name}.png`);
+    await this.page.screenshot({ path });
+    return path;
+  }
+
+  /** CSP violations reported by the browser since the session started. */
+  cspViolations(): string[] {
+    return this.consoleErrors.filter((m) => /Content Security Policy/i.test(m));
+  }
+
+  async close(): Promise<void> {
+    await this.browser.close().catch(() => undefined);
+    this.stopServer();
+    await rm(this.tmp, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
