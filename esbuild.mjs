@@ -2,7 +2,7 @@
 // shebang), Node worker threads, and the webviews (ES modules, browser).
 // Usage: node esbuild.mjs [--watch] [--production]
 import * as esbuild from 'esbuild';
-import { cp, mkdir, rm } from 'node:fs/promises';
+import { cp, mkdir, readdir, rm } from 'node:fs/promises';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -29,6 +29,8 @@ const nodeCommon = {
 const nodeBundles = [
   { entryPoints: { extension: 'src/extension/extension.ts' }, external: ['vscode'] },
   { entryPoints: { cli: 'src/cli/main.ts' }, banner: { js: '#!/usr/bin/env node' } },
+  // Spawned by src/core/bodycompress/workerScript.ts from next to the extension/CLI bundles.
+  { entryPoints: { bodycompressWorker: 'src/core/bodycompress/bodycompressWorker.ts' } },
 ];
 
 /** Browser-side bundles, one per editor. */
@@ -48,6 +50,23 @@ const configs = [
   })),
 ];
 
+/**
+ * lzma-native (the BodyCompress writer's compressor when no `xz` is installed) loads its N-API
+ * binary with node-gyp-build from `<bundle dir>/prebuilds/<platform>-<arch>/`; copy the Node-API
+ * builds (they also load in Electron) and the Windows DLLs.
+ */
+async function copyLzmaNativePrebuilds() {
+  const from = 'node_modules/lzma-native/prebuilds';
+  for (const dir of await readdir(from)) {
+    for (const f of await readdir(`${from}/${dir}`)) {
+      if (f === 'node.napi.node' || f.endsWith('.dll')) {
+        await mkdir(`dist/prebuilds/${dir}`, { recursive: true });
+        await cp(`${from}/${dir}/${f}`, `dist/prebuilds/${dir}/${f}`);
+      }
+    }
+  }
+}
+
 /** Static webview assets: the codicon font used by @vscode-elements/elements. */
 async function copyAssets() {
   await mkdir('dist/webview', { recursive: true });
@@ -59,6 +78,7 @@ async function copyAssets() {
 // A production build (the .vsix) starts from an empty dist/ so no stale bundle or map ships.
 if (production) await rm('dist', { recursive: true, force: true });
 await copyAssets();
+await copyLzmaNativePrebuilds();
 if (watch) {
   for (const c of configs) await (await esbuild.context(c)).watch();
 } else {

@@ -25,7 +25,11 @@ export type InputErrorCode =
   | 'not-smc'
   | 'not-xz'
   | 'not-bodycompress'
-  | 'unsupported';
+  | 'unsupported'
+  /** A dataset too large to read in one piece; read it in slices or stream it. */
+  | 'too-large'
+  /** Values a writer refuses to store (NaN, out of range, wrong shape or type). */
+  | 'invalid-value';
 
 /** Turns an fs error from opening/reading `path` into an InputError when it is the user's problem. */
 export function inputErrorFromFs(err: unknown, path: string): unknown {

@@ -16,7 +16,7 @@ export function connectWebview<InReq extends RequestMap & CommonRequests, OutEv 
         return () => sub.dispose();
       },
     },
-    (message, reason) => log(`Ignored a message from the webview of ${uri.fsPath}: ${reason}`),
+    (_message, reason) => log(`Ignored a message from the webview of ${uri.fsPath}: ${reason}`),
   );
   rpc.handle('reopenWith', async () => {
     // Make sure our editor is the active one, then VS Code's own picker lists the other editors.

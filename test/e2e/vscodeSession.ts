@@ -122,6 +122,31 @@ export class VsCodeSession {
     return path;
   }
 
+  /**
+   * Pixel statistics of an element as it appears on screen (a canvas, an image): the screenshot is
+   * decoded by the browser itself, so WebGL canvases are measured exactly as the user sees them.
+   * A blank element has 1 distinct colour.
+   */
+  async pixelStats(frame: Frame, selector: string): Promise<{ width: number; height: number; distinctColors: number; nonDominantFraction: number }> {
+    const png = await frame.locator(selector).first().screenshot();
+    return this.page.evaluate(async (b64) => {
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+      const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+      const ctx = canvas.getContext('2d')!;
+      ctx.drawImage(bitmap, 0, 0);
+      const data = ctx.getImageData(0, 0, bitmap.width, bitmap.height).data;
+      const counts = new Map<number, number>();
+      for (let i = 0; i < data.length; i += 4) {
+        const key = (data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!;
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+      }
+      const total = data.length / 4;
+      const dominant = Math.max(...counts.values());
+      return { width: bitmap.width, height: bitmap.height, distinctColors: counts.size, nonDominantFraction: (total - dominant) / total };
+    }, png.toString('base64'));
+  }
+
   /** CSP violations reported by the browser since the session started. */
   cspViolations(): string[] {
     return this.consoleErrors.filter((m) => /Content Security Policy/i.test(m));

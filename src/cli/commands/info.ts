@@ -1,21 +1,27 @@
+import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { InputError } from '../../core/errors';
 import { readBytesAt, sniffKind } from '../../core/io/fileHead';
 import { UsageError, type Command } from '../command';
 import { bodyCompressInfo } from '../info/bodyCompressInfo';
-import { smcInfo } from '../info/smcInfo';
+import { smcFolderInfo, smcInfo } from '../info/smcInfo';
 import { reportError } from '../output';
 
 export const infoCommand: Command = {
   name: 'info',
-  summary: 'Describe a RenderMe360 .smc or BodyCompress .xz file',
-  usage: 'bodycap info <file.smc | file.xz> [--json]',
+  summary: 'Describe a RenderMe360 .smc or BodyCompress .xz file, or list the performances in a folder',
+  usage: 'bodycap info <file.smc | file.xz | folder> [--json]',
   async run(argv, io) {
     const { values, positionals } = parseArgs({ args: argv, options: { json: { type: 'boolean' } }, allowPositionals: true });
-    if (positionals.length !== 1) throw new UsageError('info takes exactly one file');
+    if (positionals.length !== 1) throw new UsageError('info takes exactly one file or folder');
     const path = positionals[0]!;
     const json = values.json ?? false;
     try {
+      // A folder: every RenderMe360 performance in its tree, paired.
+      if (await isDirectory(path)) {
+        await smcFolderInfo(path, json, io);
+        return 0;
+      }
       // Route by content, not by extension: a misnamed file still gets the right reader or message.
       const kind = sniffKind(await readBytesAt(path, 0, 4096));
       if (kind === 'xz') await bodyCompressInfo(path, json, io);
@@ -29,3 +35,11 @@ export const infoCommand: Command = {
     }
   },
 };
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false; // missing or unreadable: the file readers report it
+  }
+}

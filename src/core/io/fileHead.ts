@@ -1,5 +1,22 @@
-import { open } from 'node:fs/promises';
-import { inputErrorFromFs } from '../errors';
+import { open, stat } from 'node:fs/promises';
+import { InputError, inputErrorFromFs } from '../errors';
+
+/**
+ * The size of an input file, after the checks every reader makes first: it exists, is readable,
+ * is a file and is not empty (each failure is an InputError with its own code).
+ */
+export async function inputFileSize(path: string): Promise<number> {
+  let size: number;
+  try {
+    const st = await stat(path);
+    if (st.isDirectory()) throw new InputError('is-directory', `${path} is a folder, not a file`);
+    size = st.size;
+  } catch (err) {
+    throw inputErrorFromFs(err, path);
+  }
+  if (size === 0) throw new InputError('empty', `The file is empty (0 bytes): ${path}`);
+  return size;
+}
 
 /** Reads `length` bytes at `position` (fewer at the end of the file) without reading the rest. */
 export async function readBytesAt(path: string, position: number, length: number): Promise<Uint8Array> {

@@ -1,55 +1,82 @@
 import { basename } from 'node:path';
 import { InputError } from '../errors';
-import { openHdf5, type H5File, type H5Group } from '../hdf5/openHdf5';
+import { Hdf5File, type Hdf5Array, type ReadOptions } from '../hdf5/hdf5File';
+import type { NumericArray } from '../hdf5/dtype';
+import type { CameraCalibration } from './calibration';
+import { imageHeaderInfo, sniffImageFormat, type ImageFormat } from './imageFormat';
+import { performanceKindOf, readSmcHeader, type PerformanceKind, type SmcFileKind, type SmcHeader } from './smcHeader';
+import { buildInventory, type AudioInfo, type ImageKind, type SmcInventory } from './smcInventory';
+import { cameraKey, frameKey, parseFrameKeys, sortCameraIds } from './smcKeys';
 
-/** Root and `/Camera` attributes: what the reference reader's constructor reads. */
-export interface SmcHeader {
-  actorId: string;
-  performancePart: string;
-  captureDate: string;
-  actorInfo: ActorInfo;
-  cameraInfo: CameraInfo;
-}
+export type { ActorInfo, CameraInfo, PerformanceKind, SmcFileKind, SmcHeader } from './smcHeader';
+export { performanceKindOf } from './smcHeader';
 
-export interface ActorInfo {
-  age: number | null;
-  color: string | null;
-  gender: string | null;
+/** The stored bytes of an image (a complete JPEG or PNG file), with its sniffed format. */
+export interface EncodedImage {
+  /** HDF5 path of the dataset. */
+  path: string;
+  format: ImageFormat;
+  bytes: Uint8Array;
+  /** From the image header (no decoding); null if the header could not be parsed. */
+  width: number | null;
   height: number | null;
-  weight: number | null;
+  channels: number | null;
 }
 
-export interface CameraInfo {
-  /** Nominal camera count; NOT the number of camera groups (see the spec). */
-  numDevice: number;
-  numFrame: number;
-  /** [height, width] in pixels. */
-  resolution: [number, number];
+export type FloatArray = Float32Array | Float64Array;
+
+/** A float array with its shape and stored dtype (integer data is converted to float64). */
+export interface FloatNdArray {
+  dtype: string;
+  shape: number[];
+  data: FloatArray;
 }
 
-export type SmcFileKind = 'anno' | 'raw';
-export type PerformanceKind = 'expression' | 'speech' | 'head' | 'unknown';
+/** 106 facial landmarks: (106, 2) pixels of the stored image, or (106, 3) world metres. */
+export type Keypoints = FloatNdArray;
 
-const REQUIRED_ROOT_ATTRS = ['actor_id', 'performance_part', 'capture_date'] as const;
-const REQUIRED_CAMERA_ATTRS = ['num_device', 'num_frame', 'resolution'] as const;
+/** FLAME parameters of one frame, every key the file holds (global_pose, exp, verts, albedos, ...). */
+export type FlameFrame = Record<string, FloatNdArray>;
 
-/** An open RenderMe360 `.smc` (HDF5) file. Nothing is read until asked; call close() when done. */
+export interface ScanMesh {
+  /** (n, 3) vertex positions, world metres. */
+  vertices: FloatNdArray;
+  /** Triangles as flat 0-based vertex indices (3 per face). */
+  faces: Uint32Array;
+  vertexCount: number;
+  faceCount: number;
+}
+
+export interface AudioData extends AudioInfo {
+  /** Samples as stored: interleaved channels for (N, 2), values in [-1, 1). */
+  samples: FloatArray;
+}
+
+/**
+ * An open RenderMe360 `.smc` file (one half of a performance: `anno` or `raw`). Opening reads only the
+ * header; the inventory reads dataset metadata; every accessor reads only what it returns. Missing data
+ * (a camera, frame, or whole part) gives null, never an exception; a damaged file gives InputError.
+ * Call close() when done.
+ */
 export class SmcFile {
+  private inventoryPromise?: Promise<SmcInventory>;
+
   private constructor(
     readonly path: string,
-    private readonly h5: H5File,
+    /** The underlying HDF5 file, for the raw structure view and generic reads. */
+    readonly hdf5: Hdf5File,
     readonly header: SmcHeader,
     readonly fileKind: SmcFileKind,
   ) {}
 
   /** Opens and validates `path`; throws InputError with a specific code for anything not an SMC. */
   static async open(path: string): Promise<SmcFile> {
-    const h5 = await openHdf5(path);
+    const hdf5 = await Hdf5File.open(path);
     try {
-      const header = readHeader(h5, path);
-      return new SmcFile(path, h5, header, detectFileKind(h5, path));
+      const header = readSmcHeader(hdf5);
+      return new SmcFile(path, hdf5, header, detectFileKind(hdf5, path));
     } catch (err) {
-      h5.close();
+      hdf5.close();
       throw err;
     }
   }
@@ -58,95 +85,212 @@ export class SmcFile {
     return performanceKindOf(this.header.performancePart);
   }
 
+  get fileSize(): number {
+    return this.hdf5.size;
+  }
+
+  /** Everything the file holds, with sizes and warnings (computed once, then cached). */
+  inventory(): Promise<SmcInventory> {
+    this.inventoryPromise ??= buildInventory(this.hdf5, this.header);
+    return this.inventoryPromise;
+  }
+
+  /** Camera groups under /Camera (numerically sorted), optionally only those holding `kind` images. */
+  cameraIds(kind?: ImageKind): string[] {
+    const ids = sortCameraIds(this.hdf5.childNames('/Camera') ?? []);
+    return kind ? ids.filter((id) => this.hdf5.kind(`/Camera/${id}/${kind}`) === 'group') : ids;
+  }
+
+  /** Frame numbers of one camera's images, ascending (empty if the camera has none). */
+  frames(camera: string | number, kind: ImageKind): number[] {
+    return parseFrameKeys(this.hdf5.childNames(`/Camera/${cameraKey(camera)}/${kind}`) ?? []).frames;
+  }
+
+  /** HDF5 path of one image. */
+  imagePath(camera: string | number, kind: ImageKind, frame: number | string): string {
+    return `/Camera/${cameraKey(camera)}/${kind}/${frameKey(frame) ?? String(frame)}`;
+  }
+
+  /** One colour image or mask as stored (JPEG / PNG bytes), or null if the file does not hold it. */
+  async readImage(camera: string | number, kind: ImageKind, frame: number | string): Promise<EncodedImage | null> {
+    if (frameKey(frame) === null) return null;
+    return this.readEncoded(this.imagePath(camera, kind, frame));
+  }
+
+  /** Calibration of one camera (K, D, RT with RT camera-to-world), or null. */
+  async calibration(camera: string | number): Promise<CameraCalibration | null> {
+    const base = `/Calibration/${cameraKey(camera)}`;
+    if (this.hdf5.kind(base) !== 'group') return null;
+    const [K, D, RT] = await Promise.all(['K', 'D', 'RT'].map((k) => this.readFloat(`${base}/${k}`)));
+    if (!K || !D || !RT) return null;
+    return { K: toMatrix(K), D: Array.from(D.data), RT: toMatrix(RT) };
+  }
+
+  /**
+   * Calibration of every camera the file calibrates, in camera order (a Map: a plain object would
+   * list "10".."59" before "00".."09", since JS orders integer-like keys first).
+   */
+  async calibrationAll(): Promise<Map<string, CameraCalibration>> {
+    const out = new Map<string, CameraCalibration>();
+    for (const id of sortCameraIds(this.hdf5.childNames('/Calibration') ?? [])) {
+      const cal = await this.calibration(id);
+      if (cal) out.set(id, cal);
+    }
+    return out;
+  }
+
+  /** 2D landmarks (106, 2) of a frontal camera (18-32) in one frame; null if missing or empty. */
+  keypoints2d(camera: string | number, frame: number | string): Promise<Keypoints | null> {
+    return this.readFrameFloat(`/Keypoints2d/${cameraKey(camera)}`, frame);
+  }
+
+  /** 3D landmarks (106, 3) in world metres; null if missing or empty. */
+  keypoints3d(frame: number | string): Promise<Keypoints | null> {
+    return this.readFrameFloat('/Keypoints3d', frame);
+  }
+
+  /** Every FLAME parameter of one frame (including verts and albedos), or null. */
+  async flame(frame: number | string): Promise<FlameFrame | null> {
+    const key = frameKey(frame);
+    const base = `/FLAME/${key}`;
+    if (key === null || this.hdf5.kind(base) !== 'group') return null;
+    const out: FlameFrame = {};
+    for (const name of this.hdf5.childNames(base) ?? []) {
+      const arr = await this.readFloat(`${base}/${name}`);
+      if (arr) out[name] = arr;
+    }
+    return out;
+  }
+
+  /**
+   * One FLAME parameter across all frames, for plots: `data` holds one row per frame (frames sorted),
+   * each of `shape` (e.g. exp: 50 values). Frames lacking the key are skipped. Null if no frame has it.
+   */
+  async flameSeries(name: string): Promise<{ frames: number[]; shape: number[]; data: Float64Array } | null> {
+    const { frames, keys } = parseFrameKeys(this.hdf5.childNames('/FLAME') ?? []);
+    const rows: { frame: number; data: FloatArray; shape: number[] }[] = [];
+    for (let i = 0; i < keys.length; i++) {
+      const arr = await this.readFloat(`/FLAME/${keys[i]}/${name}`);
+      if (arr && (rows.length === 0 || arr.data.length === rows[0]!.data.length)) rows.push({ frame: frames[i]!, ...arr });
+    }
+    if (rows.length === 0) return null;
+    const width = rows[0]!.data.length;
+    const data = new Float64Array(rows.length * width);
+    rows.forEach((r, i) => data.set(r.data, i * width));
+    return { frames: rows.map((r) => r.frame), shape: rows[0]!.shape, data };
+  }
+
+  /** The UV texture of one frame as stored (JPEG or PNG), or null. */
+  async uvTexture(frame: number | string): Promise<EncodedImage | null> {
+    const key = frameKey(frame);
+    return key === null ? null : this.readEncoded(`/UV_texture/${key}`);
+  }
+
+  /** The static scan mesh of the performance, or null. */
+  async scanMesh(): Promise<ScanMesh | null> {
+    const vertices = await this.readFloat('/Scan/vertex');
+    const indices = await this.hdf5.readArray('/Scan/vertex_indices');
+    if (!vertices || !indices || !ArrayBuffer.isView(indices.data)) return null;
+    const vertexCount = vertices.shape[0] ?? 0;
+    const faces = toIndices(indices.data as NumericArray, vertexCount, '/Scan/vertex_indices');
+    return { vertices, faces, vertexCount, faceCount: Math.floor(faces.length / 3) };
+  }
+
+  /** The mask of the scan seen from one camera, as stored, or null. */
+  scanMask(camera: string | number): Promise<EncodedImage | null> {
+    return this.readEncoded(`/ScanMask/${cameraKey(camera)}`);
+  }
+
+  /** Audio facts without reading samples (from the inventory), or null if the file has no audio. */
+  async audioInfo(): Promise<AudioInfo | null> {
+    return (await this.inventory()).audio;
+  }
+
+  /**
+   * Audio samples, whole or the sample frames [start, start + count): a speech part's 80 s of stereo
+   * float32 is ~30 MB, so waveform views can read windows.
+   */
+  async audio(range?: { start: number; count: number }, options?: ReadOptions): Promise<AudioData | null> {
+    const info = await this.audioInfo();
+    if (!info) return null;
+    const arr = range
+      ? await this.hdf5.readRows(info.path, range.start, range.count, options)
+      : await this.hdf5.readArray(info.path, options);
+    if (!arr) return null;
+    return { ...info, samples: toFloat(arr).data };
+  }
+
   close(): void {
-    this.h5.close();
+    this.hdf5.close();
   }
-}
 
-/** The part's kind from its name, as the reference reader decides it (`e*`, `s*`, `h*`). */
-export function performanceKindOf(part: string): PerformanceKind {
-  const prefix = part.split('_')[0] ?? '';
-  if (/^e\d+$/.test(prefix)) return 'expression';
-  if (/^s\d+$/.test(prefix)) return 'speech';
-  if (/^h\d+$/.test(prefix)) return 'head';
-  return 'unknown';
-}
+  private async readEncoded(path: string): Promise<EncodedImage | null> {
+    const info = this.hdf5.dataset(path);
+    if (!info || info.dtype.size !== 1) return null;
+    const bytes = await this.hdf5.readBytes(path);
+    if (!bytes) return null;
+    const head = imageHeaderInfo(bytes);
+    return {
+      path,
+      format: sniffImageFormat(bytes),
+      bytes,
+      width: head?.width ?? null,
+      height: head?.height ?? null,
+      channels: head?.channels ?? null,
+    };
+  }
 
-function readHeader(h5: H5File, path: string): SmcHeader {
-  const rootAttrs = h5.attrs;
-  const camera = h5.get('Camera');
-  const cameraGroup = camera instanceof Object && 'keys' in camera ? (camera as H5Group) : undefined;
-  const missing = REQUIRED_ROOT_ATTRS.filter((k) => !(k in rootAttrs)).map((k) => `attribute ${k}`);
-  if (!cameraGroup) missing.push('group /Camera');
-  else {
-    const camAttrs = cameraGroup.attrs;
-    missing.push(...REQUIRED_CAMERA_ATTRS.filter((k) => !(k in camAttrs)).map((k) => `/Camera attribute ${k}`));
+  /** A per-frame float dataset; null when missing or empty ("no detection"). */
+  private async readFrameFloat(group: string, frame: number | string): Promise<FloatNdArray | null> {
+    const key = frameKey(frame);
+    if (key === null) return null;
+    const arr = await this.readFloat(`${group}/${key}`);
+    return arr && arr.data.length > 0 ? arr : null;
   }
-  if (missing.length > 0) {
-    throw new InputError(
-      'not-smc',
-      `${basename(path)} is a valid HDF5 file but not a RenderMe360 SMC (missing ${missing.join(', ')})`,
-    );
+
+  private async readFloat(path: string): Promise<FloatNdArray | null> {
+    const info = this.hdf5.dataset(path);
+    if (!info || !['float', 'int', 'uint'].includes(info.dtype.kind)) return null;
+    const arr = await this.hdf5.readArray(path);
+    return arr ? toFloat(arr) : null;
   }
-  const attr = (g: H5Group | H5File, name: string) => g.attrs[name]?.value ?? null;
-  const camAttr = (name: string) => attr(cameraGroup!, name);
-  const resolution = toNumberArray(camAttr('resolution'));
-  return {
-    actorId: toText(attr(h5, 'actor_id')),
-    performancePart: toText(attr(h5, 'performance_part')),
-    captureDate: toText(attr(h5, 'capture_date')),
-    actorInfo: {
-      age: toNumberOrNull(attr(h5, 'age')),
-      color: toTextOrNull(attr(h5, 'color')),
-      gender: toTextOrNull(attr(h5, 'gender')),
-      height: toNumberOrNull(attr(h5, 'height')),
-      weight: toNumberOrNull(attr(h5, 'weight')),
-    },
-    cameraInfo: {
-      numDevice: toNumberOrNull(camAttr('num_device')) ?? 0,
-      numFrame: toNumberOrNull(camAttr('num_frame')) ?? 0,
-      resolution: [resolution[0] ?? 0, resolution[1] ?? 0],
-    },
-  };
 }
 
 /** Raw files hold colour frames, anno files masks; the name suffix only breaks ties. */
-function detectFileKind(h5: H5File, path: string): SmcFileKind {
-  const camera = h5.get('Camera') as H5Group;
-  for (const cam of camera.keys()) {
-    const members = (camera.get(cam) as H5Group | null)?.keys?.() ?? [];
-    if (members.includes('color')) return 'raw';
+function detectFileKind(file: Hdf5File, path: string): SmcFileKind {
+  for (const cam of file.childNames('/Camera') ?? []) {
+    const members = file.childNames(`/Camera/${cam}`) ?? [];
+    if (members.includes('color') || members.includes('audio')) return 'raw';
     if (members.includes('mask')) return 'anno';
   }
-  if (['Keypoints2d', 'Keypoints3d', 'FLAME'].some((k) => h5.keys().includes(k))) return 'anno';
-  return /_raw\.smc$/i.test(path) ? 'raw' : 'anno';
+  const top = file.childNames('/') ?? [];
+  if (['Keypoints2d', 'Keypoints3d', 'FLAME'].some((k) => top.includes(k))) return 'anno';
+  return /_raw\.smc$/i.test(basename(path)) ? 'raw' : 'anno';
 }
 
-type AttrValue = unknown;
-
-function toText(v: AttrValue): string {
-  if (typeof v === 'string') return v;
-  if (typeof v === 'number' || typeof v === 'bigint') return String(v);
-  if (v instanceof Uint8Array) return new TextDecoder().decode(v);
-  if (Array.isArray(v) && v.length === 1) return toText(v[0]);
-  return v == null ? '' : String(v);
+function toFloat(arr: Hdf5Array): FloatNdArray {
+  const d = arr.data;
+  let data: FloatArray;
+  if (d instanceof Float32Array || d instanceof Float64Array) data = d;
+  else if (ArrayBuffer.isView(d)) data = Float64Array.from(d as ArrayLike<number | bigint>, Number);
+  else data = new Float64Array(0);
+  return { dtype: arr.dtype.name, shape: arr.shape, data };
 }
 
-function toTextOrNull(v: AttrValue): string | null {
-  return v == null ? null : toText(v);
+function toMatrix(arr: FloatNdArray): number[][] {
+  const [rows = 0, cols = 1] = arr.shape.length === 2 ? arr.shape : [arr.data.length, 1];
+  return Array.from({ length: rows }, (_, r) => Array.from(arr.data.subarray(r * cols, (r + 1) * cols)));
 }
 
-function toNumberOrNull(v: AttrValue): number | null {
-  if (typeof v === 'number') return v;
-  if (typeof v === 'bigint') return Number(v);
-  if (ArrayBuffer.isView(v) || Array.isArray(v)) return toNumberArray(v)[0] ?? null;
-  if (typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v))) return Number(v);
-  return null;
-}
-
-function toNumberArray(v: AttrValue): number[] {
-  if (Array.isArray(v)) return v.map((x) => Number(x));
-  if (ArrayBuffer.isView(v)) return Array.from(v as unknown as ArrayLike<number | bigint>, (x) => Number(x));
-  if (typeof v === 'number' || typeof v === 'bigint') return [Number(v)];
-  return [];
+/** Face indices as Uint32; indices outside the vertex range mean a damaged file. */
+function toIndices(data: NumericArray, vertexCount: number, path: string): Uint32Array {
+  const out = new Uint32Array(data.length);
+  for (let i = 0; i < data.length; i++) {
+    const v = Number(data[i]!);
+    if (!(v >= 0 && v < vertexCount)) {
+      throw new InputError('corrupt', `${path}: face index ${v} is outside the ${vertexCount} vertices; the file is corrupt`);
+    }
+    out[i] = v;
+  }
+  return out;
 }

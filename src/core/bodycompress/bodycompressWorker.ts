@@ -1,0 +1,12 @@
+import { parentPort } from 'node:worker_threads';
+import { DecodeJobRunner } from './decodeJob';
+import type { ToWorker } from './workerProtocol';
+
+/*
+ * Entry point of the BodyCompress decode worker (bundled as dist/bodycompressWorker.js; run from
+ * source under tsx in tests). One worker = one JS realm = one xz-decompress decoder.
+ */
+if (!parentPort) throw new Error('bodycompressWorker must run in a worker thread');
+const port = parentPort;
+const runner = new DecodeJobRunner((msg, transfer) => port.postMessage(msg, transfer ?? []));
+port.on('message', (msg: ToWorker) => runner.onMessage(msg));

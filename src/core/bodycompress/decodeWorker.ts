@@ -1,0 +1,143 @@
+import type { Worker } from 'node:worker_threads';
+import type { DeliverRange, FromWorker, JobSpec, ObjectBatch, ToWorker } from './workerProtocol';
+import { startWorker } from './workerScript';
+
+export interface JobHandlers {
+  onBatch?(batch: ObjectBatch): void;
+  onKeys?(sig: number, keys: string[]): void;
+  onPayload?(ordinal: number, offset: number, bytes: Uint8Array): void;
+  onProgress?(compressedBytes: number, decodedBytes: number): void;
+  onPaused?(next: number): void;
+}
+
+export type JobEnd = Extract<FromWorker, { type: 'end' }>;
+
+export interface JobHandle {
+  readonly id: number;
+  /** Resolves when the job ended (cancelled, stopped, finished or failed: see `error`). */
+  readonly done: Promise<JobEnd>;
+  resume(pauseAt: number, deliver: DeliverRange): void;
+  /** Tells the worker that `bytes` of delivered payload were consumed (flow control). */
+  ack(bytes: number): void;
+  cancel(): Promise<JobEnd>;
+}
+
+let nextJobId = 1;
+
+/**
+ * One decode worker thread, running one job at a time (later jobs wait for earlier ones). The
+ * thread starts on first use, does not keep the process alive while idle, and `close()` ends it.
+ */
+export class DecodeWorker {
+  private worker: Worker | null = null;
+  private jobs = new Map<number, { handlers: JobHandlers; resolve(e: JobEnd): void; reject(err: unknown): void }>();
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+  private running = 0;
+
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker;
+    // No inherited Node flags: the host's (--inspect, --expose-gc, ...) may be invalid in a worker.
+    const w = startWorker('bodycompressWorker', { execArgv: [] });
+    w.on('message', (msg: FromWorker) => this.onMessage(msg));
+    const fail = (err: unknown) => {
+      this.worker = null;
+      for (const j of this.jobs.values()) j.reject(err);
+      this.jobs.clear();
+    };
+    w.on('error', fail);
+    w.on('exit', (code) => {
+      if (this.jobs.size) fail(new Error(`The BodyCompress decode worker stopped (exit code ${code})`));
+      this.worker = null;
+    });
+    w.unref();
+    this.worker = w;
+    return w;
+  }
+
+  private onMessage(msg: FromWorker): void {
+    const job = this.jobs.get(msg.id);
+    if (!job) return;
+    const h = job.handlers;
+    switch (msg.type) {
+      case 'objects':
+        if (msg.batch) h.onBatch?.(msg.batch);
+        for (const p of msg.payloads) h.onPayload?.(p.ordinal, p.offset, p.bytes);
+        break;
+      case 'keys':
+        h.onKeys?.(msg.sig, msg.keys);
+        break;
+      case 'progress':
+        h.onProgress?.(msg.compressedBytes, msg.decodedBytes);
+        break;
+      case 'paused':
+        h.onPaused?.(msg.next);
+        break;
+      case 'end':
+        this.jobs.delete(msg.id);
+        job.resolve(msg);
+        break;
+    }
+  }
+
+  private send(msg: ToWorker): void {
+    this.worker?.postMessage(msg);
+  }
+
+  start(spec: Omit<JobSpec, 'id'>, handlers: JobHandlers): JobHandle {
+    if (this.closed) throw new Error('The decoder was closed');
+    const id = nextJobId++;
+    let resolveEnd!: (e: JobEnd) => void;
+    let rejectEnd!: (err: unknown) => void;
+    const done = new Promise<JobEnd>((resolve, reject) => {
+      resolveEnd = resolve;
+      rejectEnd = reject;
+    });
+    done.catch(() => undefined);
+    let cancelled = false;
+    let ran = false;
+    // Jobs run one after another: a worker realm has one wasm decoder.
+    const started = this.queue.then(() => {
+      if (cancelled || this.closed) {
+        resolveEnd({ type: 'end', id, next: spec.firstOrdinal, decodedBytes: 0, trailingBytes: 0 });
+        return;
+      }
+      try {
+        const w = this.ensureWorker();
+        ran = true;
+        if (this.running++ === 0) w.ref();
+        this.jobs.set(id, { handlers, resolve: resolveEnd, reject: rejectEnd });
+        w.postMessage({ type: 'start', job: { ...spec, id } } satisfies ToWorker);
+      } catch (err) {
+        // A worker that cannot start fails the job (never leaves it waiting).
+        this.jobs.delete(id);
+        rejectEnd(err);
+      }
+    });
+    const finished = done.finally(() => {
+      if (ran && --this.running === 0) this.worker?.unref();
+    });
+    this.queue = started.then(() => finished).catch(() => undefined);
+    return {
+      id,
+      done,
+      resume: (pauseAt, deliver) => void started.then(() => this.send({ type: 'resume', id, pauseAt, deliver })),
+      ack: (bytes) => this.send({ type: 'ack', id, bytes }),
+      cancel: () => {
+        cancelled = true;
+        void started.then(() => this.send({ type: 'cancel', id }));
+        return done;
+      },
+    };
+  }
+
+  /** Ends the thread and fails any running job. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const w = this.worker;
+    this.worker = null;
+    if (w) await w.terminate();
+    for (const j of this.jobs.values()) j.reject(new Error('The decoder was closed'));
+    this.jobs.clear();
+  }
+}
