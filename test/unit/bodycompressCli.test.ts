@@ -35,6 +35,7 @@ test('info --json: counted frames, keys, people, blocks and sizes', async () => 
   assert.equal(legacy.frames, expectedJson('bodycompress', 'legacy_v010').n_frames);
   const cut = await cli('info', bc('truncated_single_person'), '--json');
   assert.equal(JSON.parse(cut.out).complete, false);
+  assert.equal(cut.code, 2, 'a truncated file exits 2 so batch checks notice');
   assert.match(cut.err, /truncated after frame 15/);
   const human = await cli('info', bc('long_300f_multiblock'));
   assert.match(human.out, /Frames\s+300 \(header: 300\)/);

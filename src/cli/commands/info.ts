@@ -24,10 +24,8 @@ export const infoCommand: Command = {
       }
       // Route by content, not by extension: a misnamed file still gets the right reader or message.
       const kind = sniffKind(await readBytesAt(path, 0, 4096));
-      if (kind === 'xz') await bodyCompressInfo(path, json, io);
-      else if (kind === 'hdf5' || kind === 'empty') await smcInfo(path, json, io);
-      else if (path.toLowerCase().endsWith('.xz')) await bodyCompressInfo(path, json, io);
-      else if (path.toLowerCase().endsWith('.smc')) await smcInfo(path, json, io);
+      if (kind === 'xz' || (kind !== 'hdf5' && path.toLowerCase().endsWith('.xz'))) return await bodyCompressInfo(path, json, io);
+      if (kind === 'hdf5' || kind === 'empty' || path.toLowerCase().endsWith('.smc')) await smcInfo(path, json, io);
       else throw new InputError('unsupported', `Not a RenderMe360 .smc (HDF5) or BodyCompress .xz file: ${path}`);
       return 0;
     } catch (err) {

@@ -10,8 +10,11 @@ const SEEK_TEXT: Record<Seekability, string> = {
   sequential: 'block list unreadable (truncated or damaged file): sequential access only',
 };
 
-/** `bodycap info <file.xz>`: header, metadata and what a full pass over the frames finds. */
-export async function bodyCompressInfo(path: string, json: boolean, io: CliIo): Promise<void> {
+/**
+ * `bodycap info <file.xz>`: header, metadata and what a full pass over the frames finds. Returns the
+ * exit code: 2 when the frames end early (truncated or damaged), so batch checks notice.
+ */
+export async function bodyCompressInfo(path: string, json: boolean, io: CliIo): Promise<number> {
   const file = await openBodyCompress(path);
   const progress = io.isTty ? progressLine(io) : null;
   const stop = file.onIndexProgress((p) =>
@@ -66,5 +69,7 @@ export async function bodyCompressInfo(path: string, json: boolean, io: CliIo): 
     );
   }
   // Still worth describing, but say clearly that the data ends early.
-  if (s.error) io.err(`bodycap: warning: ${s.error.message}\n`);
+  if (!s.error) return 0;
+  io.err(`bodycap: ${s.error.message}\n`);
+  return 2;
 }
