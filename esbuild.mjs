@@ -29,8 +29,12 @@ const nodeCommon = {
 const nodeBundles = [
   { entryPoints: { extension: 'src/extension/extension.ts' }, external: ['vscode'] },
   { entryPoints: { cli: 'src/cli/main.ts' }, banner: { js: '#!/usr/bin/env node' } },
-  // Spawned by src/core/bodycompress/workerScript.ts from next to the extension/CLI bundles.
+  // Worker threads, spawned by src/core/io/workerThreads.ts from next to the extension/CLI bundles.
   { entryPoints: { bodycompressWorker: 'src/core/bodycompress/bodycompressWorker.ts' } },
+  // Spawned by src/core/extract/extractBatch.ts: one performance per worker thread.
+  { entryPoints: { extractWorker: 'src/core/extract/extractWorker.ts' } },
+  // Spawned by src/core/extract/copyThreads.ts: copies stored payloads with blocking I/O.
+  { entryPoints: { copyWorker: 'src/core/extract/copyWorker.ts' } },
 ];
 
 /** Browser-side bundles, one per editor. */

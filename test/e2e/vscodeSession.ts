@@ -1,5 +1,5 @@
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
-import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,12 +25,17 @@ export class VsCodeSession {
     private readonly tmp: string,
   ) {}
 
-  static async start(): Promise<VsCodeSession> {
+  /**
+   * `links` adds files to the workspace as symbolic links (name → absolute path), e.g. multi-GB
+   * benchmark files that should not be copied.
+   */
+  static async start(options: { links?: Record<string, string> } = {}): Promise<VsCodeSession> {
     if (!existsSync(VSIX)) throw new Error(`${VSIX} is missing: run "npm run package" first (npm run test:e2e does)`);
     await installCodeServer({ quiet: true });
     const tmp = await mkdtemp(join(tmpdir(), 'bcv-e2e-'));
     const workspace = join(tmp, 'workspace');
     await cp(join(ROOT, 'test', 'fixtures'), workspace, { recursive: true });
+    for (const [name, target] of Object.entries(options.links ?? {})) await symlink(target, join(workspace, name));
     const profile = await prepareProfile(join(tmp, 'profile'), { vsix: VSIX });
     const server = await startCodeServer({ profile, workspace, port: await freePort() });
     let browser: Browser | undefined;
@@ -64,11 +69,22 @@ export class VsCodeSession {
     }
   }
 
-  /** Opens a workspace file through Quick Open (Ctrl+P), as a user would. */
+  /**
+   * Opens a workspace file through Quick Open (Ctrl+P), as a user would. Right after a picker
+   * closed over a webview, VS Code sometimes hands the focus back to the webview as Quick Open
+   * appears, which closes it again: then it tries once more, as a user would.
+   */
   async openFile(name: string): Promise<void> {
     const input = this.page.locator('.quick-input-widget input');
     await this.page.keyboard.press('Control+P');
-    await input.waitFor({ state: 'visible' });
+    try {
+      await input.waitFor({ state: 'visible', timeout: 5_000 });
+    } catch {
+      await this.page.keyboard.press('Escape');
+      await this.page.waitForTimeout(500);
+      await this.page.keyboard.press('Control+P');
+      await input.waitFor({ state: 'visible' });
+    }
     await input.fill(name);
     const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
     await row.waitFor({ timeout: 20_000 });
@@ -109,6 +125,20 @@ export class VsCodeSession {
     throw new Error(`No webview showed ${selector}${text ? ` containing "${text}"` : ''} within ${timeoutMs} ms`);
   }
 
+  /**
+   * Picks a colour theme by its label ("Dark High Contrast") with Ctrl+K Ctrl+T. Call it while a
+   * text editor has the focus: a picker opened over a webview closes when the webview takes focus.
+   */
+  async selectColorTheme(label: string): Promise<void> {
+    await this.page.keyboard.press('Control+K');
+    await this.page.keyboard.press('Control+T');
+    const input = this.page.locator('.quick-input-widget input[placeholder*="Theme"]');
+    await input.waitFor();
+    await input.fill(label);
+    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().waitFor();
+    await this.page.keyboard.press('Enter');
+  }
+
   /** Brings an open editor to the front by clicking its tab. */
   async switchToTab(name: string): Promise<void> {
     await this.page.locator('.tabs-container .tab', { hasText: name }).first().click();
@@ -125,9 +155,12 @@ export class VsCodeSession {
   /**
    * Pixel statistics of an element as it appears on screen (a canvas, an image): the screenshot is
    * decoded by the browser itself, so WebGL canvases are measured exactly as the user sees them.
-   * A blank element has 1 distinct colour.
+   * A blank element has 1 distinct colour; `dominant` is the most frequent colour as #rrggbb.
    */
-  async pixelStats(frame: Frame, selector: string): Promise<{ width: number; height: number; distinctColors: number; nonDominantFraction: number }> {
+  async pixelStats(
+    frame: Frame,
+    selector: string,
+  ): Promise<{ width: number; height: number; distinctColors: number; nonDominantFraction: number; dominant: string }> {
     const png = await frame.locator(selector).first().screenshot();
     return this.page.evaluate(async (b64) => {
       const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
@@ -142,9 +175,35 @@ export class VsCodeSession {
         counts.set(key, (counts.get(key) ?? 0) + 1);
       }
       const total = data.length / 4;
-      const dominant = Math.max(...counts.values());
-      return { width: bitmap.width, height: bitmap.height, distinctColors: counts.size, nonDominantFraction: (total - dominant) / total };
+      let dominant = 0;
+      let dominantCount = 0;
+      for (const [colour, n] of counts) {
+        if (n > dominantCount) [dominant, dominantCount] = [colour, n];
+      }
+      return {
+        width: bitmap.width,
+        height: bitmap.height,
+        distinctColors: counts.size,
+        nonDominantFraction: (total - dominantCount) / total,
+        dominant: `#${dominant.toString(16).padStart(6, '0')}`,
+      };
     }, png.toString('base64'));
+  }
+
+  /**
+   * Runs `action` with clipboard access granted (vscode.env.clipboard goes through the browser's
+   * clipboard in code-server) and returns what is on the clipboard afterwards. The permission is
+   * withdrawn again: while granted, VS Code's Quick Open stops opening after an editor picker.
+   */
+  async clipboardAfter(action: () => Promise<void>): Promise<string> {
+    const context = this.page.context();
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(this.page.url()).origin });
+    try {
+      await action();
+      return await this.page.evaluate(() => navigator.clipboard.readText());
+    } finally {
+      await context.clearPermissions();
+    }
   }
 
   /** CSP violations reported by the browser since the session started. */

@@ -1,6 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,15 +8,10 @@ import { InputError } from '../../src/core/errors';
 import { NdArray } from '../../src/core/numpy/ndarray';
 import { encodeNpyHeader, NpyRowReader, openNpyFile, parseNpyHeader, readNpyWhole, writeNpy } from '../../src/core/numpy/npy';
 import { NpzReader, NpzWriter, writeNpz } from '../../src/core/numpy/npz';
+import { runPython } from '../helpers/python';
 
-const hasNumpy = spawnSync('python3', ['-c', 'import numpy'], { encoding: 'utf8' }).status === 0;
 
-/** Runs Python with numpy; returns stdout. */
-function py(code: string): string {
-  const r = spawnSync('python3', ['-c', code], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return r.stdout.trim();
-}
+const py = (code: string) => runPython(code);
 
 async function tempDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'bcv-numpy-'));
@@ -45,7 +39,7 @@ test('npy headers: numpy layout (64-byte aligned), parsed back; bad headers refu
   assert.throws(() => parseNpyHeader(Buffer.from('PK\x03\x04 not an npy file'), 'x'), (e: unknown) => e instanceof InputError);
 });
 
-test('npy and npz written here load in numpy (allow_pickle=False) with the same values', { skip: !hasNumpy && 'python3 with numpy is not installed' }, async () => {
+test('npy and npz written here load in numpy (allow_pickle=False) with the same values', async () => {
   const dir = await tempDir();
   for (const [name, a] of arrays) await writeNpy(join(dir, `${name}.npy`), a);
   await writeNpz(join(dir, 'all.npz'), arrays);
@@ -73,7 +67,7 @@ print(json.dumps(res))`);
   }
 });
 
-test('npz from numpy (savez and savez_compressed) reads back row by row', { skip: !hasNumpy && 'python3 with numpy is not installed' }, async () => {
+test('npz from numpy (savez and savez_compressed) reads back row by row', async () => {
   const dir = await tempDir();
   py(`
 import numpy as np
@@ -127,4 +121,23 @@ test('NpzWriter streams a large entry from pieces and renames only when complete
   } finally {
     z.close();
   }
+});
+
+test('NpzWriter: the same arrays give the same bytes; a failing streamed entry rejects close and leaves nothing', async () => {
+  const dir = await tempDir();
+  const arrays: [string, NdArray][] = [['a', NdArray.fromTyped(Float32Array.of(1, 2, 3), [3])]];
+  await writeNpz(join(dir, 'one.npz'), arrays);
+  await new Promise((r) => setTimeout(r, 1100)); // a zip timestamp has 2 s resolution; cross a second anyway
+  await writeNpz(join(dir, 'two.npz'), arrays);
+  const { readFile } = await import('node:fs/promises');
+  assert.ok((await readFile(join(dir, 'one.npz'))).equals(await readFile(join(dir, 'two.npz'))));
+
+  const w = await NpzWriter.create(join(dir, 'broken.npz'));
+  async function* failing() {
+    yield new Uint8Array(12);
+    throw new Error('the source disk went away');
+  }
+  w.addStreamed('v', '<f4', [2, 3], 24, failing());
+  await assert.rejects(w.close(), /the source disk went away/);
+  assert.deepEqual((await readdir(dir)).sort(), ['one.npz', 'two.npz']);
 });

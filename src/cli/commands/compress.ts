@@ -1,40 +1,41 @@
 import { parseArgs } from 'node:util';
-import { openFrameSource } from '../../core/bodycompress/frameSources';
+import { defaultCompressOutput, openCompressInput, parseLengthUnit, type ArrayRoles } from '../../core/bodycompress/compressInputs';
 import { fromJsonValue, type PyValue } from '../../core/bodycompress/pyValues';
-import { createBodyCompressWriter } from '../../core/bodycompress/writer';
-import { InputError } from '../../core/errors';
+import { metadataWithFps } from '../../core/bodycompress/writeFrames';
+import { refuseToOverwrite, WRITE_FLAGS, WRITE_USAGE, writeAndReport, writeSettings } from '../bodyCompressWrite';
 import { UsageError, type Command } from '../command';
-import { printJson, reportError } from '../output';
-import { progressLine } from '../progress';
+import { reportError } from '../output';
 
 export const compressCommand: Command = {
   name: 'compress',
   summary: 'Write a BodyCompress .xz from .npz/.npy arrays or a folder of per-frame .npz',
   usage:
-    'bodycap compress <input.npz | input.npy | folder> --out <file.xz> [--metadata JSON] [--quantization-mm 0.5] [--block-frames N] [--json]\n' +
-    '  input: vertices (T, V, 3) or (T, P, V, 3) in mm, optional joints, vertex_uncertainties, joint_uncertainties (m);\n' +
-    '  a folder holds one .npz per frame (as `bodycap export` writes) and optionally metadata.json.\n' +
-    '  --block-frames N starts a new xz block every N frames: random access gets fast for a few % of size.',
+    'bodycap compress <input.npz | input.npy | folder> [--out file.xz] [--units mm|m] [--metadata JSON] [--fps N]\n' +
+    '       [--vertices NAME] [--joints NAME] [--vertex-uncertainties NAME] [--joint-uncertainties NAME]\n' +
+    '       [--quantization-mm 0.5] [--block-frames N] [--force] [--json]\n' +
+    '  input: vertices (T, V, 3) or (T, P, V, 3), optional joints (same leading axes), vertex_uncertainties,\n' +
+    '  joint_uncertainties (m); --vertices etc. name arrays called otherwise (--joints "" for none).\n' +
+    '  --units: of vertices and joints (default mm; m is converted to mm).\n' +
+    '  A folder holds one .npz per frame (as `bodycap export` writes) and optionally metadata.json.\n' +
+    WRITE_USAGE,
   async run(argv, io) {
     const { values, positionals } = parseArgs({
       args: argv,
       options: {
-        out: { type: 'string' },
+        ...WRITE_FLAGS,
         metadata: { type: 'string' },
-        'quantization-mm': { type: 'string' },
-        'block-frames': { type: 'string' },
-        json: { type: 'boolean' },
+        units: { type: 'string' },
+        vertices: { type: 'string' },
+        joints: { type: 'string' },
+        'vertex-uncertainties': { type: 'string' },
+        'joint-uncertainties': { type: 'string' },
       },
       allowPositionals: true,
     });
     if (positionals.length !== 1) throw new UsageError('compress takes exactly one input');
-    if (!values.out) throw new UsageError('compress needs --out <file.xz>');
-    const q = values['quantization-mm'] === undefined ? 0.5 : Number(values['quantization-mm']);
-    if (!(q > 0) || !Number.isFinite(q)) throw new UsageError(`--quantization-mm must be a positive number (got ${values['quantization-mm']})`);
-    const blockFrames = values['block-frames'] === undefined ? undefined : Number(values['block-frames']);
-    if (blockFrames !== undefined && !(Number.isSafeInteger(blockFrames) && blockFrames >= 1)) {
-      throw new UsageError(`--block-frames must be a whole number ≥ 1 (got ${values['block-frames']})`);
-    }
+    const input = positionals[0]!;
+    const out = values.out ?? defaultCompressOutput(input);
+    const settings = writeSettings(values);
     let metadata: PyValue | undefined;
     if (values.metadata !== undefined) {
       try {
@@ -43,38 +44,27 @@ export const compressCommand: Command = {
         throw new UsageError(`--metadata is not valid JSON: ${(err as Error).message}`);
       }
     }
+    // An empty name means "none"; an absent flag, the standard name when the input has it.
+    const role = (v: string | undefined) => (v === undefined ? undefined : v === '' ? null : v);
+    const roles: ArrayRoles = {
+      vertices: role(values.vertices),
+      joints: role(values.joints),
+      vertex_uncertainties: role(values['vertex-uncertainties']),
+      joint_uncertainties: role(values['joint-uncertainties']),
+    };
     const json = values.json ?? false;
-    const progress = io.isTty ? progressLine(io) : null;
     try {
-      const source = await openFrameSource(positionals[0]!);
+      const unit = values.units === undefined ? 'mm' : parseLengthUnit(values.units);
+      await refuseToOverwrite(out, values.force);
+      const source = await openCompressInput(input, { roles, unit });
       try {
-        const writer = await createBodyCompressWriter(values.out, { metadata: metadata ?? source.metadata ?? null, quantizationMm: q, blockFrames });
-        try {
-          let t = 0;
-          for await (const frame of source.frames()) {
-            try {
-              await writer.append(frame);
-            } catch (err) {
-              if (err instanceof InputError) throw new InputError(err.code, `Frame ${t}: ${err.message}`);
-              throw err;
-            }
-            t++;
-            progress?.(`Compressing frame ${t} of ${source.total}`);
-          }
-          progress?.('Verifying...');
-          const r = await writer.close();
-          progress?.(null);
-          if (json) printJson(io, { out: r.path, frames: r.frames, fileBytes: r.fileBytes, dataBytes: r.dataBytes, ratio: r.dataBytes / r.fileBytes });
-          else io.out(`Wrote ${r.path}: ${r.frames} frames, ${r.fileBytes.toLocaleString('en-US')} bytes (verified)\n`);
-          return 0;
-        } finally {
-          await writer.abort();
-        }
+        await writeAndReport(io, out, source, { ...settings.writer, metadata: metadataWithFps(metadata ?? source.metadata, settings.fps), json });
+        return 0;
       } finally {
-        progress?.(null);
         await source.close();
       }
     } catch (err) {
+      if (err instanceof UsageError) throw err;
       return reportError(io, err, json);
     }
   },

@@ -1,6 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import type { DeliverRange, FromWorker, JobSpec, ObjectBatch, ToWorker } from './workerProtocol';
-import { startWorker } from './workerScript';
+import { startWorker } from '../io/workerThreads';
 
 export interface JobHandlers {
   onBatch?(batch: ObjectBatch): void;
@@ -38,7 +38,7 @@ export class DecodeWorker {
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
     // No inherited Node flags: the host's (--inspect, --expose-gc, ...) may be invalid in a worker.
-    const w = startWorker('bodycompressWorker', { execArgv: [] });
+    const w = startWorker(__dirname, 'bodycompressWorker');
     w.on('message', (msg: FromWorker) => this.onMessage(msg));
     const fail = (err: unknown) => {
       this.worker = null;

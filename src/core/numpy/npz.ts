@@ -12,9 +12,13 @@ import { encodeNpy, encodeNpyHeader, NpyRowReader, readNpyWhole } from './npy';
  * central directory and streams one entry at a time (yauzl), so neither holds the archive.
  */
 
+/** A fixed entry time (the zip epoch), so the same arrays always give the same bytes. */
+const ENTRY_MTIME = new Date(1980, 0, 1);
+
 export class NpzWriter {
   private readonly zip = new yazl.ZipFile();
   private readonly piped: Promise<void>;
+  private fail: (err: unknown) => void = () => undefined;
   private readonly names = new Set<string>();
 
   private constructor(
@@ -22,6 +26,9 @@ export class NpzWriter {
     private readonly compress: boolean,
   ) {
     this.piped = new Promise<void>((resolve, reject) => {
+      // Any failure (zip, output file, or a streamed entry's source) ends the archive with an error.
+      this.fail = reject;
+      (this.zip as unknown as NodeJS.EventEmitter).on('error', reject);
       this.zip.outputStream.on('error', reject);
       out.stream.on('error', reject);
       this.zip.outputStream.on('end', resolve);
@@ -44,7 +51,10 @@ export class NpzWriter {
   /** Adds one array as `<name>.npy`. */
   add(name: string, a: NdArray): void {
     const npy = encodeNpy(a);
-    this.zip.addBuffer(Buffer.from(npy.buffer, npy.byteOffset, npy.byteLength), this.entryName(name), { compress: this.compress });
+    this.zip.addBuffer(Buffer.from(npy.buffer, npy.byteOffset, npy.byteLength), this.entryName(name), {
+      compress: this.compress,
+      mtime: ENTRY_MTIME,
+    });
   }
 
   /**
@@ -62,7 +72,9 @@ export class NpzWriter {
       }
       if (n !== dataBytes) throw new Error(`${name}: expected ${dataBytes} data bytes, got ${n}`);
     }
-    this.zip.addReadStream(Readable.from(all()), this.entryName(name), { compress: this.compress, size: header.length + dataBytes });
+    const source = Readable.from(all());
+    source.on('error', (err) => this.fail(err));
+    this.zip.addReadStream(source, this.entryName(name), { compress: this.compress, size: header.length + dataBytes, mtime: ENTRY_MTIME });
   }
 
   /** Finishes the archive and renames it into place. */

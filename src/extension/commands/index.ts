@@ -1,4 +1,6 @@
 import type * as vscode from 'vscode';
+import { registerBodyCompressCommands } from './bodyCompressCommands';
+import { registerExtractCommands } from './extractCommands';
 
 /**
  * Registers every command the extension contributes (see `contributes.commands` in package.json).
@@ -6,4 +8,6 @@ import type * as vscode from 'vscode';
  */
 export function registerCommands(context: vscode.ExtensionContext): void {
   void context;
+  registerBodyCompressCommands(context);
+  registerExtractCommands(context);
 }

@@ -31,3 +31,8 @@ export function render(...children: Child[]): void {
   app.removeAttribute('aria-busy');
   append(app, ...children);
 }
+
+/** Records a performance mark once the current DOM changes are on screen (read by benchmarks). */
+export function markWhenPainted(name: string): void {
+  requestAnimationFrame(() => setTimeout(() => performance.mark(name), 0));
+}

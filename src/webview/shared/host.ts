@@ -40,21 +40,36 @@ export function saveViewState<T extends object>(state: T): void {
   vscodeApi.setState(state);
 }
 
+/** Merges `patch` into the saved view state, keeping what other parts of the page saved. */
+export function patchViewState(patch: object): void {
+  saveViewState({ ...loadViewState({}), ...patch });
+}
+
 /**
  * Keeps the page's scroll position in the view state, and restores it once the content is
- * rendered again after the tab was hidden (the webview is rebuilt then). Web components render
- * asynchronously, so the restore retries for a few frames until the page is tall enough.
+ * rendered again after the tab was hidden (the webview is rebuilt then). Content arrives in
+ * stages (web components render late, views fill in when the host answers), so the restore is
+ * tried again whenever the page grows, until it lands, the user scrolls, or a few seconds pass.
  */
 export function keepScrollPosition(): void {
   const target = loadViewState({ scrollY: 0 }).scrollY;
   let restoring = target > 0;
-  let attempts = 0;
-  const restore = () => {
-    window.scrollTo(0, target);
-    if (Math.abs(window.scrollY - target) <= 1 || ++attempts > 60) restoring = false;
-    else requestAnimationFrame(restore);
+  const grows = new ResizeObserver(() => restore());
+  const stop = () => {
+    restoring = false;
+    grows.disconnect();
   };
-  if (restoring) requestAnimationFrame(restore);
+  const restore = () => {
+    if (!restoring) return;
+    window.scrollTo(0, target);
+    if (Math.abs(window.scrollY - target) <= 1) stop();
+  };
+  if (restoring) {
+    grows.observe(document.body);
+    requestAnimationFrame(restore);
+    setTimeout(stop, RESTORE_SCROLL_MS);
+    for (const type of ['wheel', 'pointerdown', 'keydown'] as const) window.addEventListener(type, stop, { once: true, passive: true });
+  }
 
   let pending = false;
   window.addEventListener('scroll', () => {
@@ -62,7 +77,10 @@ export function keepScrollPosition(): void {
     pending = true;
     requestAnimationFrame(() => {
       pending = false;
-      saveViewState({ ...loadViewState({}), scrollY: Math.round(window.scrollY) });
+      patchViewState({ scrollY: Math.round(window.scrollY) });
     });
   });
 }
+
+/** How long a restored page may take to grow tall enough for its saved scroll position. */
+const RESTORE_SCROLL_MS = 5000;

@@ -1,68 +1,145 @@
-import '@vscode-elements/elements/dist/vscode-badge/index.js';
-import type { SmcHostEvents, SmcOverview, SmcRequests } from '../../protocol/smcProtocol';
-import { el, render } from '../shared/dom';
+import type { Hdf5DocumentInfo, SmcContents, SmcHostEvents, SmcOverview, SmcRequests } from '../../protocol/smcProtocol';
+import { el, markWhenPainted, render } from '../shared/dom';
 import { showErrorPage } from '../shared/errorPage';
 import { connectHost, keepScrollPosition } from '../shared/host';
-import { fieldTable } from '../shared/table';
+import { createTabs, type TabSpec } from '../shared/tabs';
+import { Timeline } from '../shared/timeline';
+import { ViewState } from '../shared/viewState';
+import { AudioView } from './audio';
+import { CalibrationView } from './calibration';
+import { CamerasView } from './cameras';
+import { DEFAULT_VIEW_STATE, SmcContext, type SmcViewState } from './context';
+import { FlameView } from './flame';
+import { OverviewView, pageHeader } from './overview';
+import { RigView } from './rig';
+import { StructureView } from './structure';
+import { TexturesView } from './textures';
 
 const host = connectHost<SmcRequests, SmcHostEvents>();
+const reopen = () => void host.request('reopenWith', null);
 
-const KIND_LABEL: Record<SmcOverview['performanceKind'], string> = {
-  expression: 'expression',
-  speech: 'speech',
-  head: 'head rotation',
-  unknown: 'unknown kind',
-};
-
-function fmt(v: number | string | null, unit = ''): string {
-  return v === null || v === '' ? '—' : `${v}${unit}`;
+/** A view inside a tab: shown/hidden with its tab, told about frame changes while it exists. */
+interface SmcView {
+  element: HTMLElement;
+  show(): void;
+  hide(): void;
+  onFrame?(): void | Promise<unknown>;
 }
 
-function showOverview(o: SmcOverview): void {
-  const [h, w] = o.cameraInfo.resolution;
-  render(
-    el(
-      'header',
-      { class: 'page-header' },
-      el('h1', {}, `Actor ${o.actorId} · ${o.performancePart}`, ' ', el('vscode-badge', { variant: 'default' }, o.fileKind)),
-      el('p', { class: 'subtitle' }, `${KIND_LABEL[o.performanceKind]} performance captured ${o.captureDate} · ${o.fileName}`),
-    ),
-    el(
-      'section',
-      { class: 'overview' },
-      el('h2', {}, 'Actor'),
-      fieldTable(
-        [
-          ['Actor ID', o.actorId],
-          ['Performance part', `${o.performancePart} (${KIND_LABEL[o.performanceKind]})`],
-          ['Capture date', o.captureDate],
-          ['Age', fmt(o.actorInfo.age)],
-          ['Gender', fmt(o.actorInfo.gender)],
-          ['Height', fmt(o.actorInfo.height, ' cm')],
-          ['Weight', fmt(o.actorInfo.weight, ' kg')],
-          ['Colour', fmt(o.actorInfo.color)],
-        ],
-        { id: 'actor-info' },
-      ),
-      el('h2', {}, 'Capture'),
-      fieldTable(
-        [
-          ['Cameras (num_device)', String(o.cameraInfo.numDevice)],
-          ['Frames (num_frame)', String(o.cameraInfo.numFrame)],
-          ['Resolution (W × H)', `${w} × ${h}`],
-        ],
-        { id: 'camera-info' },
-      ),
-    ),
+/** Saving the frame on every step of playback would post 30 messages a second; a pause suffices. */
+const SAVE_FRAME_DELAY_MS = 300;
+
+async function showPerformance(o: SmcOverview): Promise<void> {
+  const state = new ViewState<SmcViewState>(DEFAULT_VIEW_STATE);
+  // The header and actor facts need no inventory: paint them at once.
+  const overview = new OverviewView(o);
+  const body = el('div', { class: 'page-body' }, overview.element);
+  render(pageHeader(o), body);
+  markWhenPainted('smc-overview-painted');
+  keepScrollPosition();
+
+  let contents: SmcContents;
+  try {
+    contents = await host.request('contents', null);
+  } catch (err) {
+    overview.setError(String((err as Error)?.message ?? err));
+    return;
+  }
+  overview.setContents(contents);
+
+  const timeline = new Timeline({
+    frameCount: contents.frameCount,
+    fps: contents.fps,
+    frame: state.get('frame'),
+    speed: state.get('speed'),
+    loop: state.get('loop'),
+  });
+  const ctx = new SmcContext(host, o, contents, timeline, state);
+  const views: SmcView[] = [];
+  let saveTimer: number | undefined;
+  timeline.onFrame((frame) => {
+    clearTimeout(saveTimer);
+    saveTimer = window.setTimeout(() => state.set({ frame }), SAVE_FRAME_DELAY_MS);
+    return Promise.all(views.map((v) => v.onFrame?.()));
+  });
+  timeline.onStateChange(() => state.set({ speed: timeline.speed, loop: timeline.loop, frame: timeline.frame }));
+
+  let cameras: CamerasView | undefined;
+  const tab = (id: string, label: string, make: () => SmcView, usesFrames: boolean): TabSpec & { usesFrames: boolean } => {
+    let view: SmcView | undefined;
+    return {
+      id,
+      label,
+      usesFrames,
+      build(panel) {
+        view = make();
+        views.push(view);
+        panel.append(view.element);
+      },
+      onShow: () => view?.show(),
+      onHide: () => view?.hide(),
+    };
+  };
+  const c = contents;
+  const specs = [
+    tab('overview', 'Overview', () => ({ element: overview.element, show() {}, hide() {} }), false),
+    c.cameras.length > 0 && tab('cameras', `Cameras (${c.cameras.length})`, () => (cameras = new CamerasView(ctx)), true),
+    (c.calibratedCameras.length > 0 || c.hasKeypoints3d || c.scan) && tab('3d', '3D', () => new RigView(ctx), true),
+    c.flame && tab('flame', 'FLAME', () => new FlameView(ctx), true),
+    (c.uvTextureFrames > 0 || c.scanMaskCameras.length > 0) && tab('textures', 'Textures', () => new TexturesView(ctx), c.uvTextureFrames > 0),
+    c.audio && tab('audio', 'Audio', () => new AudioView(ctx), true),
+    c.calibratedCameras.length > 0 && tab('calibration', 'Calibration', () => new CalibrationView(ctx), false),
+    tab('structure', 'Structure', () => structureView(o.files, state), false),
+  ].filter((s): s is TabSpec & { usesFrames: boolean } => !!s);
+
+  const timelineBar = el('div', { class: 'timeline-bar', id: 'timeline' }, timeline.element);
+  const tabs = createTabs(specs, state.get('tab'), (id) => {
+    state.set({ tab: id });
+    timelineBar.hidden = !(specs.find((s) => s.id === id)?.usesFrames && contents.frameCount > 1);
+    document.body.classList.toggle('with-timeline', !timelineBar.hidden);
+  });
+  ctx.openCamera = (id) => {
+    tabs.select('cameras');
+    cameras?.open(id);
+  };
+  body.replaceChildren(tabs.element);
+  document.body.append(timelineBar);
+}
+
+function structureView(files: { name: string; kind?: string }[], state: ViewState<SmcViewState>): StructureView {
+  return new StructureView(
+    host,
+    files,
+    { file: Math.min(state.get('structureFile'), files.length - 1), path: state.get('structurePath'), open: [...state.get('structureOpen')] },
+    (s) =>
+      state.set({
+        ...(s.file !== undefined ? { structureFile: s.file } : {}),
+        ...(s.path !== undefined ? { structurePath: s.path } : {}),
+        ...(s.open !== undefined ? { structureOpen: s.open } : {}),
+      }),
   );
 }
 
-async function main(): Promise<void> {
-  const result = await host.request('overview', null);
-  if (result.ok) {
-    showOverview(result.value);
-    keepScrollPosition();
-  } else showErrorPage('This file cannot be shown as a RenderMe360 capture', result.message, () => void host.request('reopenWith', null));
+/** A valid HDF5 file that is not an SMC: its structure, with a notice saying why. */
+function showHdf5(info: Hdf5DocumentInfo): void {
+  const state = new ViewState<SmcViewState>(DEFAULT_VIEW_STATE);
+  const view = structureView([{ name: info.fileName }], state);
+  render(
+    el('header', { class: 'page-header' }, el('h1', {}, info.fileName), el('p', { class: 'subtitle' }, `HDF5 file · ${info.size}`)),
+    el('p', { class: 'notice', id: 'hdf5-notice', role: 'note' }, el('span', { class: 'codicon codicon-info', 'aria-hidden': 'true' }), ' ', info.notice, '. Its HDF5 structure is shown below.'),
+    view.element,
+  );
+  view.show();
 }
 
-main().catch((err: unknown) => showErrorPage('Something went wrong', String(err), () => void host.request('reopenWith', null)));
+async function main(): Promise<void> {
+  const opened = await host.request('open', null);
+  if (!opened.ok) {
+    showErrorPage('This file cannot be shown as a RenderMe360 capture', opened.message, reopen);
+    return;
+  }
+  if (opened.value.kind === 'hdf5') showHdf5(opened.value);
+  else await showPerformance(opened.value);
+}
+
+main().catch((err: unknown) => showErrorPage('Something went wrong', String(err), reopen));

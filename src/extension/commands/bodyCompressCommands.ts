@@ -1,0 +1,20 @@
+import * as vscode from 'vscode';
+import { compressToBodyCompress } from './bodyCompressCompress';
+import { convertSmcToBodyCompress } from './bodyCompressConvert';
+import { exportBodyCompressFrames } from './bodyCompressExport';
+
+/** Command ids, as in package.json `contributes.commands`. */
+export const BODYCOMPRESS_COMMANDS = {
+  compress: 'bodyCapture.compressToBodyCompress',
+  convertSmc: 'bodyCapture.convertSmcToBodyCompress',
+  exportFrames: 'bodyCapture.exportBodyCompressFrames',
+} as const;
+
+/** The BodyCompress writing commands: Compress…, Convert SMC Performance…, Export Frames…. */
+export function registerBodyCompressCommands(context: vscode.ExtensionContext): void {
+  context.subscriptions.push(
+    vscode.commands.registerCommand(BODYCOMPRESS_COMMANDS.compress, (uri?: unknown) => compressToBodyCompress(uri)),
+    vscode.commands.registerCommand(BODYCOMPRESS_COMMANDS.convertSmc, (uri?: unknown) => convertSmcToBodyCompress(uri)),
+    vscode.commands.registerCommand(BODYCOMPRESS_COMMANDS.exportFrames, (uri?: unknown) => exportBodyCompressFrames(uri)),
+  );
+}

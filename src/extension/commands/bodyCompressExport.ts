@@ -1,0 +1,96 @@
+import * as vscode from 'vscode';
+import { basename, dirname, extname, join } from 'node:path';
+import {
+  ALL_FRAMES,
+  existingExportFiles,
+  exportFrames,
+  formatFrameRange,
+  parseFrameRange,
+  type ExportFormat,
+  type FrameRange,
+} from '../../core/bodycompress/exportFrames';
+import { probeBodyCompress } from '../../core/bodycompress/probe';
+import { BODYCOMPRESS_VIEW_TYPE } from '../bodyCompressEditorProvider';
+import { choiceSetting, commandInput, displayPath, review, runJob, showInputProblem, textSetting } from './bodyCompressUi';
+
+const TITLE = 'Export Frames';
+
+/** Frames of `range` a file of `length` frames has. */
+function framesIn(range: FrameRange, length: number): number {
+  const end = Math.min(range.end, length);
+  return end <= range.start ? 0 : Math.ceil((end - range.start) / range.step);
+}
+
+/** Export Frames…: frames of a BodyCompress file to .npz per frame or .ply/.obj per person. */
+export async function exportBodyCompressFrames(arg?: unknown): Promise<void> {
+  const path = await commandInput(TITLE, arg, {
+    viewType: BODYCOMPRESS_VIEW_TYPE,
+    glob: '**/*.xz',
+    placeHolder: 'The BodyCompress file to export frames from',
+    filters: { BodyCompress: ['xz'] },
+  });
+  if (!path) return;
+  const failure = `Cannot export frames of ${basename(path)}`;
+  let length: number | null;
+  try {
+    length = (await probeBodyCompress(path)).length;
+  } catch (err) {
+    showInputProblem(failure, err);
+    return;
+  }
+  const s = { range: ALL_FRAMES, format: 'npz' as ExportFormat, dir: join(dirname(path), `${basename(path, extname(path))}_frames`) };
+  const count = () => (length === null ? null : framesIn(s.range, length));
+  const settings = [
+    textSetting(
+      'Frames',
+      () => s.range,
+      (r) => (s.range = r),
+      (r) => (r === ALL_FRAMES ? `all${length === null ? '' : ` (${length})`}` : `${formatFrameRange(r)}${count() === null ? '' : ` (${count()})`}`),
+      { prompt: 'start:end:step as in Python (e.g. 0:100:10), or one frame number', initial: () => formatFrameRange(s.range), parse: parseFrameRange },
+    ),
+    choiceSetting('Format', () => s.format, (f) => (s.format = f), [
+      { value: 'npz', description: 'one .npz per frame with every array (what Compress reads back)' },
+      { value: 'ply', description: 'one binary PLY point cloud per person and frame (vertices, mm)' },
+      { value: 'obj', description: 'one OBJ per person and frame (vertices, mm)' },
+    ]),
+    {
+      label: 'Folder',
+      value: () => displayPath(s.dir),
+      async edit() {
+        const picked = await vscode.window.showOpenDialog({
+          canSelectFiles: false,
+          canSelectFolders: true,
+          defaultUri: vscode.Uri.file(dirname(s.dir)),
+          openLabel: 'Export Here',
+        });
+        if (picked?.[0]) s.dir = picked[0].fsPath;
+      },
+    },
+  ];
+  const action = { label: 'Export', detail: () => `${count() ?? 'all'} frames as ${s.format} → ${displayPath(s.dir)}` };
+  if (!(await review(`${TITLE}: ${basename(path)}`, action, settings))) return;
+  const existing = await existingExportFiles(s.dir, s.format);
+  if (existing.length > 0) {
+    const answer = await vscode.window.showWarningMessage(
+      `${displayPath(s.dir)} already holds ${existing.length} exported file${existing.length === 1 ? '' : 's'}.`,
+      { modal: true, detail: 'Files with the same names will be replaced.' },
+      'Replace',
+    );
+    if (answer !== 'Replace') return;
+  }
+  const expected = count();
+  const result = await runJob(`Exporting frames of ${basename(path)}`, failure, (progress, signal) =>
+    exportFrames(path, s.dir, {
+      format: s.format,
+      range: s.range,
+      signal,
+      onProgress: (p) => progress.report(`frame ${p.frame}${expected ? ` (${p.frames} of ${expected})` : ''}`, expected ? p.frames / expected : null),
+    }),
+  );
+  if (!result) return;
+  const reveal = await vscode.window.showInformationMessage(
+    `Exported ${result.frames} frame${result.frames === 1 ? '' : 's'} (${result.files} files) to ${displayPath(s.dir)}`,
+    'Reveal in Explorer',
+  );
+  if (reveal) await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(s.dir));
+}

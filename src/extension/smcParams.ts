@@ -1,0 +1,56 @@
+/**
+ * Checks of the parameters the SMC webview sends. A webview is untrusted input: every id, frame
+ * number, count and path is checked against what the file holds before it reaches the reader.
+ */
+
+/** A rejected parameter; its message goes back to the webview as the request's error. */
+export class ParamError extends Error {
+  override name = 'ParamError';
+}
+
+function record(params: unknown): Record<string, unknown> {
+  if (typeof params !== 'object' || params === null || Array.isArray(params)) throw new ParamError('Expected an object of parameters');
+  return params as Record<string, unknown>;
+}
+
+/** An integer in [min, max]. */
+export function intParam(params: unknown, name: string, min: number, max: number): number {
+  const v = record(params)[name];
+  if (typeof v !== 'number' || !Number.isSafeInteger(v)) throw new ParamError(`${name} must be an integer`);
+  if (v < min || v > max) throw new ParamError(`${name} ${v} is outside ${min}..${max}`);
+  return v;
+}
+
+/** A frame number on the timeline [0, frameCount). */
+export function frameParam(params: unknown, frameCount: number): number {
+  if (frameCount <= 0) throw new ParamError('This file has no frames');
+  return intParam(params, 'frame', 0, frameCount - 1);
+}
+
+/** One of a fixed set of strings (a camera id the file holds, an image kind, a parameter name). */
+export function oneOfParam<T extends string>(params: unknown, name: string, allowed: readonly T[], what = name): T {
+  const v = record(params)[name];
+  if (typeof v !== 'string') throw new ParamError(`${name} must be a string`);
+  if (!allowed.includes(v as T)) throw new ParamError(`No ${what} ${JSON.stringify(v.slice(0, 40))} in this file`);
+  return v as T;
+}
+
+/** An absolute HDF5 path ("/", "/Camera/00"): bounded, no empty or relative components. */
+export function hdf5PathParam(params: unknown, name = 'path'): string {
+  const v = record(params)[name];
+  if (typeof v !== 'string' || v.length === 0 || v.length > 1024) throw new ParamError(`${name} must be an HDF5 path`);
+  if (v === '/') return v;
+  const parts = v.split('/');
+  if (parts[0] !== '' || parts.slice(1).some((p) => p === '' || p === '.' || p === '..')) {
+    throw new ParamError(`${name} ${JSON.stringify(v.slice(0, 80))} is not an absolute HDF5 path`);
+  }
+  return v;
+}
+
+/** A string of at most maxLength characters. */
+export function textParam(params: unknown, name: string, maxLength: number): string {
+  const v = record(params)[name];
+  if (typeof v !== 'string') throw new ParamError(`${name} must be a string`);
+  if (v.length > maxLength) throw new ParamError(`${name} is longer than ${maxLength} characters`);
+  return v;
+}

@@ -1,0 +1,253 @@
+import * as THREE from 'three';
+import { OrbitControls } from 'three/addons/controls/OrbitControls.js';
+import { CSS2DObject, CSS2DRenderer } from 'three/addons/renderers/CSS2DRenderer.js';
+import { el } from './dom';
+
+export interface SceneView {
+  /** Camera position and orbit target, for keeping the view in the page's view state. */
+  position: [number, number, number];
+  target: [number, number, number];
+}
+
+export interface Scene3dOptions {
+  /** World "up" (RenderMe360's world has y pointing down). */
+  up?: [number, number, number];
+  /** Direction from the content towards the camera when fitting (default: from +z, slightly above). */
+  viewFrom?: [number, number, number];
+}
+
+/**
+ * A three.js view for editor pages: theme-coloured background and grid, orbit controls, labels
+ * (CSS2D, so they use the editor font), fitting the camera to the content, resizing with its
+ * container, and rendering only when something changed. Without WebGL it shows a clear message
+ * instead (`ok` is false and the three.js members are absent).
+ */
+export class Scene3d {
+  readonly element: HTMLElement;
+  readonly ok: boolean;
+  readonly scene = new THREE.Scene();
+  readonly camera = new THREE.PerspectiveCamera(40, 1, 0.01, 100);
+  readonly controls!: OrbitControls;
+  readonly renderer!: THREE.WebGLRenderer;
+  private readonly labels!: CSS2DRenderer;
+  private readonly grid = new THREE.Group();
+  private readonly changeListeners = new Set<() => void>();
+  private frameRequested = false;
+  private disposed = false;
+  private readonly cleanup: (() => void)[] = [];
+
+  constructor(private readonly options: Scene3dOptions = {}) {
+    this.element = el('div', { class: 'scene3d' });
+    let renderer: THREE.WebGLRenderer;
+    try {
+      renderer = new THREE.WebGLRenderer({ antialias: true, preserveDrawingBuffer: true });
+    } catch (err) {
+      this.ok = false;
+      this.element.append(
+        el(
+          'div',
+          { class: 'scene3d-unavailable', role: 'alert' },
+          el('span', { class: 'codicon codicon-warning', 'aria-hidden': 'true' }),
+          ` The 3D view is unavailable: WebGL could not be started in this window (${(err as Error)?.message ?? err}).`,
+        ),
+      );
+      return;
+    }
+    this.ok = true;
+    this.renderer = renderer;
+    renderer.setPixelRatio(window.devicePixelRatio);
+    renderer.domElement.classList.add('scene3d-canvas');
+    this.labels = new CSS2DRenderer();
+    this.labels.domElement.classList.add('scene3d-labels');
+    this.element.append(renderer.domElement, this.labels.domElement);
+
+    this.camera.up.set(...(options.up ?? [0, 1, 0]));
+    this.controls = new OrbitControls(this.camera, this.labels.domElement);
+    this.controls.enableDamping = false;
+    this.controls.addEventListener('change', () => this.requestRender());
+    this.controls.addEventListener('end', () => this.changeListeners.forEach((l) => l()));
+    this.scene.add(this.grid);
+    this.applyTheme();
+
+    const resize = new ResizeObserver(() => this.resize());
+    resize.observe(this.element);
+    // VS Code swaps body classes (vscode-light / vscode-dark / vscode-high-contrast) on theme changes.
+    const theme = new MutationObserver(() => this.applyTheme());
+    theme.observe(document.body, { attributes: true, attributeFilter: ['class', 'data-vscode-theme-kind'] });
+    this.cleanup.push(
+      () => resize.disconnect(),
+      () => theme.disconnect(),
+    );
+  }
+
+  /** Called after the user moved the view (end of an orbit, pan or zoom). */
+  onViewChange(listener: () => void): void {
+    this.changeListeners.add(listener);
+  }
+
+  get view(): SceneView {
+    const p = this.camera.position;
+    const t = this.ok ? this.controls.target : new THREE.Vector3();
+    return { position: [p.x, p.y, p.z], target: [t.x, t.y, t.z] };
+  }
+
+  set view(v: SceneView) {
+    if (!this.ok) return;
+    this.camera.position.set(...v.position);
+    this.controls.target.set(...v.target);
+    this.controls.update();
+    this.requestRender();
+  }
+
+  /** A label that follows a point in the scene; clicks on it reach `onClick`. */
+  label(text: string, position: THREE.Vector3, options: { className?: string; onClick?: () => void; title?: string } = {}): CSS2DObject {
+    const tag = options.onClick ? 'button' : 'span';
+    const node = el(tag, { class: `scene3d-label ${options.className ?? ''}`, title: options.title }, text);
+    if (options.onClick) {
+      node.addEventListener('click', options.onClick);
+      // Keep the orbit controls (which capture the pointer) from taking the label's click.
+      node.addEventListener('pointerdown', (e) => e.stopPropagation());
+    }
+    const obj = new CSS2DObject(node);
+    obj.position.copy(position);
+    return obj;
+  }
+
+  /**
+   * Points the camera at `object` from the configured direction so that all its visible geometry is
+   * in view (every vertex is checked, sampled for large meshes: tighter than a bounding sphere).
+   */
+  fit(object: THREE.Object3D, margin = 1.08): void {
+    if (!this.ok) return;
+    this.resize();
+    const points = visibleVertices(object);
+    if (points.length === 0) return;
+    const centre = new THREE.Box3().setFromPoints(points).getCenter(new THREE.Vector3());
+    const back = new THREE.Vector3(...(this.options.viewFrom ?? [0, 0.3, 1])).normalize();
+    // Camera axes for that direction: x right, y up on screen.
+    const right = new THREE.Vector3().crossVectors(this.camera.up, back).normalize();
+    const up = new THREE.Vector3().crossVectors(back, right);
+    const tanV = Math.tan(THREE.MathUtils.degToRad(this.camera.fov) / 2);
+    const tanH = tanV * this.camera.aspect;
+    let distance = 0.05;
+    const rel = new THREE.Vector3();
+    for (const p of points) {
+      rel.subVectors(p, centre);
+      const towards = rel.dot(back);
+      distance = Math.max(distance, towards + (Math.abs(rel.dot(right)) * margin) / tanH, towards + (Math.abs(rel.dot(up)) * margin) / tanV);
+    }
+    this.camera.position.copy(centre).addScaledVector(back, distance);
+    this.camera.near = distance / 100;
+    this.camera.far = distance * 100;
+    this.camera.updateProjectionMatrix();
+    this.controls.target.copy(centre);
+    this.controls.update();
+    this.requestRender();
+  }
+
+  /** Shows a reference grid of `size` metres on the plane through `origin` perpendicular to up. */
+  setGrid(size: number, origin = new THREE.Vector3()): void {
+    if (!this.ok) return;
+    this.grid.clear();
+    const divisions = 10;
+    const grid = new THREE.GridHelper(size, divisions);
+    grid.quaternion.setFromUnitVectors(new THREE.Vector3(0, 1, 0), this.camera.up.clone().normalize());
+    grid.position.copy(origin);
+    const axes = new THREE.AxesHelper(size / 8);
+    this.grid.add(grid, axes);
+    this.applyTheme();
+  }
+
+  /** Re-renders on the next animation frame (at most once per frame). */
+  requestRender(): void {
+    if (!this.ok || this.frameRequested || this.disposed) return;
+    this.frameRequested = true;
+    requestAnimationFrame(() => {
+      this.frameRequested = false;
+      if (this.disposed) return;
+      this.renderer.render(this.scene, this.camera);
+      this.labels.render(this.scene, this.camera);
+    });
+  }
+
+  /** Registers a click (not a drag) on scene objects: the nearest hit among `targets`. */
+  onPick(targets: () => THREE.Object3D[], handler: (object: THREE.Object3D) => void): void {
+    if (!this.ok) return;
+    const dom = this.labels.domElement;
+    let down: { x: number; y: number } | null = null;
+    dom.addEventListener('pointerdown', (e) => (down = e.target === dom ? { x: e.clientX, y: e.clientY } : null));
+    dom.addEventListener('pointerup', (e) => {
+      if (!down || Math.hypot(e.clientX - down.x, e.clientY - down.y) > 4) return;
+      const rect = dom.getBoundingClientRect();
+      const ndc = new THREE.Vector2(((e.clientX - rect.left) / rect.width) * 2 - 1, -((e.clientY - rect.top) / rect.height) * 2 + 1);
+      const ray = new THREE.Raycaster();
+      ray.setFromCamera(ndc, this.camera);
+      const hit = ray.intersectObjects(targets(), false)[0];
+      if (hit) handler(hit.object);
+    });
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.cleanup.forEach((c) => c());
+    if (!this.ok) return;
+    this.controls.dispose();
+    this.scene.traverse((o) => {
+      const mesh = o as THREE.Mesh;
+      mesh.geometry?.dispose();
+      const m = mesh.material as THREE.Material | THREE.Material[] | undefined;
+      (Array.isArray(m) ? m : m ? [m] : []).forEach((x) => x.dispose());
+    });
+    this.renderer.dispose();
+  }
+
+  private resize(): void {
+    const { clientWidth: w, clientHeight: h } = this.element;
+    if (w === 0 || h === 0) return;
+    this.renderer.setSize(w, h, false);
+    this.labels.setSize(w, h);
+    this.camera.aspect = w / h;
+    this.camera.updateProjectionMatrix();
+    this.requestRender();
+  }
+
+  private applyTheme(): void {
+    if (!this.ok) return;
+    this.scene.background = new THREE.Color(themeColor('--vscode-editor-background', '#1e1e1e'));
+    const lines = new THREE.Color(themeColor('--vscode-editorLineNumber-foreground', '#858585'));
+    this.grid.traverse((o) => {
+      if (o instanceof THREE.GridHelper) {
+        const m = o.material as THREE.LineBasicMaterial;
+        m.color = lines;
+        m.opacity = 0.45;
+        m.transparent = true;
+      }
+    });
+    this.requestRender();
+  }
+}
+
+/** World positions of the visible vertices under `object`, at most ~5,000 per geometry. */
+function visibleVertices(object: THREE.Object3D): THREE.Vector3[] {
+  const out: THREE.Vector3[] = [];
+  object.updateWorldMatrix(true, true);
+  object.traverseVisible((o) => {
+    const position = (o as THREE.Mesh).geometry?.getAttribute('position');
+    if (!position) return;
+    const step = Math.max(1, Math.floor(position.count / 5000));
+    for (let i = 0; i < position.count; i += step) out.push(new THREE.Vector3().fromBufferAttribute(position, i).applyMatrix4(o.matrixWorld));
+  });
+  return out;
+}
+
+/** A theme colour as #rrggbb (VS Code variables may carry alpha, which three.js colours do not). */
+export function themeColor(variable: string, fallback: string): string {
+  const v = getComputedStyle(document.body).getPropertyValue(variable).trim();
+  const hex = /^#([0-9a-f]{6})([0-9a-f]{2})?$/i.exec(v);
+  if (hex) return `#${hex[1]}`;
+  const short = /^#([0-9a-f])([0-9a-f])([0-9a-f])([0-9a-f])?$/i.exec(v);
+  if (short) return `#${short[1]}${short[1]}${short[2]}${short[2]}${short[3]}${short[3]}`;
+  const rgb = /^rgba?\(\s*(\d+)[,\s]+(\d+)[,\s]+(\d+)/i.exec(v);
+  if (rgb) return `#${rgb.slice(1, 4).map((n) => Number(n).toString(16).padStart(2, '0')).join('')}`;
+  return fallback;
+}

@@ -1,0 +1,90 @@
+import type { RpcEndpoint } from '../../protocol/rpc';
+import type { SmcContents, SmcHostEvents, SmcImage, SmcOverview, SmcRequests } from '../../protocol/smcProtocol';
+import { BitmapCache } from '../shared/bitmapCache';
+import { decodeImage } from '../shared/images';
+import type { SceneView } from '../shared/scene3d';
+import type { Timeline } from '../shared/timeline';
+import type { ViewState } from '../shared/viewState';
+
+export type SmcHost = RpcEndpoint<SmcRequests, Record<never, never>, Record<never, never>, SmcHostEvents>;
+
+export type ImageMode = 'color' | 'mask' | 'overlay';
+
+/** Everything the SMC page remembers across hiding its tab. */
+export interface SmcViewState {
+  tab: string;
+  frame: number;
+  speed: number;
+  loop: boolean;
+  /** The camera shown large in the Cameras tab (null: the grid). */
+  camera: string | null;
+  mode: ImageMode;
+  showDetected: boolean;
+  showProjected: boolean;
+  zoom: 'fit' | 'actual';
+  layers: { rig: boolean; keypoints: boolean; flame: boolean; scan: boolean };
+  view3d: SceneView | null;
+  scanMaskCamera: string | null;
+  sound: boolean;
+  structureFile: number;
+  structurePath: string;
+  structureOpen: string[];
+  scrollY: number;
+}
+
+export const DEFAULT_VIEW_STATE: SmcViewState = {
+  tab: 'overview',
+  frame: 0,
+  speed: 1,
+  loop: true,
+  camera: null,
+  mode: 'color',
+  showDetected: true,
+  showProjected: true,
+  zoom: 'fit',
+  layers: { rig: true, keypoints: true, flame: true, scan: true },
+  view3d: null,
+  scanMaskCamera: null,
+  sound: true,
+  structureFile: 0,
+  structurePath: '/',
+  structureOpen: [],
+  scrollY: 0,
+};
+
+/** Decoded images kept in the webview: thumbnails of a few frames and a few full-size images. */
+const BITMAP_CACHE_BYTES = 256 * 2 ** 20;
+
+/** What every SMC view gets: the host, what the file holds, the shared timeline and view state. */
+export class SmcContext {
+  readonly bitmaps = new BitmapCache(BITMAP_CACHE_BYTES);
+  /** Set by the page: shows one camera large in the Cameras tab. */
+  openCamera: (id: string) => void = () => undefined;
+
+  constructor(
+    readonly host: SmcHost,
+    readonly overview: SmcOverview,
+    readonly contents: SmcContents,
+    readonly timeline: Timeline,
+    readonly state: ViewState<SmcViewState>,
+  ) {}
+
+  /** [width, height] of the stored images, from the header's (height, width). */
+  get imageSize(): [number, number] {
+    const [h, w] = this.overview.cameraInfo.resolution;
+    return [w || 1, h || 1];
+  }
+
+  /**
+   * A decoded image through the cache; `maxWidth` asks for a thumbnail (part of the key, rounded
+   * up so resizing the page reuses thumbnails). Null when the file does not hold the image.
+   */
+  image(key: string, request: () => Promise<SmcImage | null>, maxWidth?: number): Promise<ImageBitmap | null> {
+    const width = maxWidth ? Math.ceil(maxWidth / 64) * 64 : 0;
+    return this.bitmaps.get(`${key}@${width}`, async () => {
+      const img = await request();
+      if (!img) return null;
+      return decodeImage(img.bytes, img.mime, { maxWidth: width || undefined, width: img.width, height: img.height });
+    });
+  }
+}
