@@ -6,7 +6,7 @@ import type { SmcHostEvents, SmcRequests } from '../protocol/smcProtocol';
 import { loaded } from './loaded';
 import { log } from './log';
 import { closeSmcSource, openSmcSource, SmcSession } from './smcSession';
-import { ParamError, textParam } from './smcParams';
+import { ParamError, textParam } from './requestParams';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 import { connectWebview } from './webviewRpc';
 

@@ -9,7 +9,7 @@ import { SmcPerformance } from '../core/smc/smcPerformance';
 import type { SmcContents, SmcDocumentInfo, SmcImage, SmcKeypointOverlay, SmcMesh, SmcRequests } from '../protocol/smcProtocol';
 import { buildAudioTrack } from './smcAudio';
 import { smcContents } from './smcContents';
-import { frameParam, hdf5PathParam, intParam, oneOfParam, ParamError } from './smcParams';
+import { frameParam, hdf5PathParam, intParam, oneOfParam, ParamError } from './requestParams';
 import { meanPointDistance } from './smcReprojection';
 import { smcNodeView } from './smcStructure';
 

@@ -3,7 +3,7 @@ import type { Hdf5Attribute, Hdf5File } from '../core/hdf5/hdf5File';
 import { hdf5Tree, type Hdf5TreeNode } from '../core/hdf5/hdf5Tree';
 import type { Hdf5DatasetInfo } from '../core/hdf5/types';
 import type { Hdf5DatasetView, Hdf5NodeView } from '../protocol/smcProtocol';
-import { ParamError } from './smcParams';
+import { ParamError } from './requestParams';
 
 /** Members listed per group: a raw file's colour group holds thousands of frames. */
 export const MAX_LISTED_CHILDREN = 1000;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { InputError } from '../../src/core/errors';
 import { wavByteLength } from '../../src/core/writers/wav';
 import { buildAudioTrack } from '../../src/extension/smcAudio';
-import { frameParam, hdf5PathParam, intParam, oneOfParam, ParamError, textParam } from '../../src/extension/smcParams';
+import { frameParam, hdf5PathParam, intParam, oneOfParam, ParamError, textParam } from '../../src/extension/requestParams';
 import { meanPointDistance } from '../../src/extension/smcReprojection';
 import { closeSmcSource, openSmcSource, SmcSession } from '../../src/extension/smcSession';
 import { attributeText } from '../../src/extension/smcStructure';

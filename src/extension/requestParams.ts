@@ -1,5 +1,5 @@
 /**
- * Checks of the parameters the SMC webview sends. A webview is untrusted input: every id, frame
+ * Checks of the parameters an editor's webview sends. A webview is untrusted input: every id, frame
  * number, count and path is checked against what the file holds before it reaches the reader.
  */
 
