@@ -4,18 +4,16 @@
 // bench/RESULTS.md; generated files stay in bench/out/.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { mkdir, open, rm, stat } from 'node:fs/promises';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 import { encodeFrame } from '../src/core/bodycompress/frame';
-import { openBodyCompress } from '../src/core/bodycompress/reader';
 import { systemXz } from '../src/core/bodycompress/systemXz';
 import { createBodyCompressWriter } from '../src/core/bodycompress/writer';
-import { encodeMsgpack } from '../src/core/bodycompress/msgpack';
-import { compressBuffer } from '../src/core/bodycompress/xzEncode';
 import { writeWithBackpressure } from '../src/core/writers/streamWrite';
 import { machineLine, writeResultsSection } from './results';
 import { walkingSequence, type BenchFrame } from './bodycompressData';
+import { buildLongFile } from './bodycompressLong';
 
 const OUT = join(__dirname, 'out', 'bodycompress');
 /** 1,800 frames (1 min at 30 fps); BODYCOMPRESS_BENCH_FRAMES=90 for a quick trial run. */
@@ -54,50 +52,6 @@ function measure(mode: string, file: string, engine: string, extra: string[] = [
 const best = (xs: number[]) => Math.min(...xs);
 const fmtS = (s: number) => `${s.toFixed(2)} s`;
 const fmtMB = (b: number) => `${(b / MB).toFixed(1)} MB`;
-
-/**
- * A long multi-block file built from the block-grouped one: its frame streams repeated (each is
- * a complete xz stream of 30 frames) behind a header that counts them all. Same structure as a
- * 10-minute recording written with --block-frames 30, without 15 minutes of compression.
- */
-async function buildLongFile(grouped: string, long: string, repeat: number): Promise<number> {
-  const src = await openBodyCompress(grouped, { index: false });
-  console.log('  opened');
-  const frames = (await src.indexed()).frames;
-  console.log('  indexed');
-  const dataStart = src.head.dataStart!;
-  const head = await open(grouped, 'r');
-  const out = await open(long, 'w');
-  try {
-    const prefix = new Uint8Array(dataStart);
-    await head.read(prefix, 0, dataStart, 0);
-    await out.write(prefix, 0, prefix.length, 0);
-    let pos = dataStart;
-    const size = (await stat(grouped)).size;
-    const data = new Uint8Array(size - dataStart);
-    await head.read(data, 0, data.length, dataStart);
-    for (let k = 0; k < repeat; k++) {
-      await out.write(data, 0, data.length, pos);
-      pos += data.length;
-    }
-    // Rewrite the header with the new frame count (xz -5 of the header map, as the writer does).
-    const header = await compressBuffer(
-      encodeMsgpack(new Map<string, number | number[]>([['__bodycompress_version__', [0, 2, 1]], ['length', frames * repeat], ['data_start', dataStart]])),
-      'xz',
-    );
-    await src.layoutReady();
-    const metadataStart = src.xzLayout!.streams[1]!.fileOffset;
-    if (header.length > metadataStart) throw new Error('header grew');
-    const patch = new Uint8Array(metadataStart);
-    patch.set(header);
-    await out.write(patch, 0, patch.length, 0);
-  } finally {
-    await head.close();
-    await out.close();
-    await src.close();
-  }
-  return frames * repeat;
-}
 
 async function main(): Promise<void> {
   await mkdir(OUT, { recursive: true });

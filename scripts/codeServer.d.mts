@@ -20,4 +20,5 @@ export function startCodeServer(options: {
   workspace: string;
   port: number;
   log?: (text: string) => void;
+  workspaceTrust?: boolean;
 }): Promise<{ url: string; child: ChildProcess; stop: () => void }>;

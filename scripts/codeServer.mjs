@@ -146,9 +146,10 @@ function profileEnv(profile) {
 
 /**
  * Starts code-server on 127.0.0.1:`port` for `workspace`; resolves once it listens. The process
- * runs in its own process group so `stop()` ends it and everything it spawned.
+ * runs in its own process group so `stop()` ends it and everything it spawned. Workspace trust is
+ * off unless `workspaceTrust` (then the profile's settings decide, see prepareProfile).
  */
-export async function startCodeServer({ profile, workspace, port, log = () => {} }) {
+export async function startCodeServer({ profile, workspace, port, log = () => {}, workspaceTrust = false }) {
   const config = join(profile.dir, 'config.yaml');
   await writeFile(config, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
   const args = [
@@ -158,7 +159,7 @@ export async function startCodeServer({ profile, workspace, port, log = () => {}
     '--auth', 'none',
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--extensions-dir', profile.extensions,
     '--user-data-dir', profile.userData,

@@ -1,4 +1,5 @@
 import { InputError, errorMessage } from '../core/errors';
+import { escapeControl } from '../core/printable';
 import type { CliIo } from './command';
 
 /**
@@ -48,7 +49,8 @@ export function reportError(io: CliIo, err: unknown, json: boolean): number {
   const code = err instanceof InputError ? err.code : 'internal';
   const message = errorMessage(err);
   if (json) printJson(io, { error: { code, message } });
-  io.err(`bodycap: ${message}\n`);
+  // One line whatever the message holds (names from a file may hold a newline).
+  io.err(`bodycap: ${escapeControl(message)}\n`);
   return err instanceof InputError ? 2 : 1;
 }
 

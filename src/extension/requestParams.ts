@@ -54,3 +54,13 @@ export function textParam(params: unknown, name: string, maxLength: number): str
   if (v.length > maxLength) throw new ParamError(`${name} is longer than ${maxLength} characters`);
   return v;
 }
+
+/** Binary data (a Uint8Array or ArrayBuffer) of at most maxBytes, optionally starting with `signature`. */
+export function bytesParam(params: unknown, name: string, maxBytes: number, signature?: readonly number[]): Uint8Array {
+  const v = record(params)[name];
+  const bytes = v instanceof Uint8Array ? v : v instanceof ArrayBuffer ? new Uint8Array(v) : null;
+  if (!bytes) throw new ParamError(`${name} must be binary data`);
+  if (bytes.length > maxBytes) throw new ParamError(`${name} is larger than ${maxBytes} bytes`);
+  if (signature && !signature.every((b, i) => bytes[i] === b)) throw new ParamError(`${name} does not have the expected format`);
+  return bytes;
+}

@@ -1,3 +1,4 @@
+import { InputError } from '../core/errors';
 import { wavByteLength, wavHeader } from '../core/writers/wav';
 
 /**
@@ -29,7 +30,7 @@ export async function buildAudioTrack(src: AudioSource, buckets: number): Promis
   const { sampleCount: n, channels, sampleRate } = src;
   const bytes = wavByteLength(channels, n);
   if (bytes > MAX_WAV_BYTES) {
-    throw new Error(`The audio track is too long to play here (${(n / sampleRate / 60).toFixed(1)} min)`);
+    throw new InputError('too-large', `The audio track is too long to play here (${(n / sampleRate / 60).toFixed(1)} min)`);
   }
   const header = wavHeader(channels, sampleRate, n);
   const wav = new Uint8Array(bytes);

@@ -21,6 +21,8 @@ const MAX_COPY_CHARS = 1_000_000;
  */
 class SmcDocument implements vscode.CustomDocument {
   readonly session: Promise<Loaded<SmcSession>>;
+  /** Set once the last editor closed: requests still in flight then fail on the closed file. */
+  closed = false;
 
   constructor(readonly uri: vscode.Uri) {
     this.session = loaded(basename(uri.fsPath), async () => {
@@ -32,6 +34,7 @@ class SmcDocument implements vscode.CustomDocument {
   }
 
   dispose(): void {
+    this.closed = true;
     void this.session.then((s) => s.ok && closeSmcSource(s.value.source));
   }
 }
@@ -72,7 +75,7 @@ export class SmcEditorProvider implements vscode.CustomReadonlyEditorProvider<Sm
           return await (await session()).handlers[method](params);
         } catch (err) {
           // Bad parameters and bad input are explained to the user; anything else is a bug: log it.
-          if (!(err instanceof ParamError || err instanceof InputError)) {
+          if (!(err instanceof ParamError || err instanceof InputError || document.closed)) {
             log(`SMC request ${method} failed for ${document.uri.fsPath}: ${(err as Error)?.stack ?? String(err)}`);
           }
           throw err;

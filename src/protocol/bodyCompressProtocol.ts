@@ -1,16 +1,117 @@
 import type { CommonRequests, Loaded } from './common';
 
-export interface BodyCompressSummary {
+/**
+ * Messages between the BodyCompress editor's webview and the extension host. The host decodes
+ * (in worker threads) and sends one frame at a time; body arrays travel as Float32Arrays (binary),
+ * one per person, so the webview never holds more than the frames it shows.
+ */
+
+/** What the editor shows as soon as the file is open: facts, metadata and the first frame. */
+export interface BodyCompressOpened {
   fileName: string;
   fileSize: number;
+  format: 'v0.2' | 'v0.1';
   /** [0, 2, 1] for v0.2 files, null for legacy v0.1 files. */
   version: number[] | null;
-  /** Frame count from the header (v0.2), or null when the file does not record it. */
+  /** Frame count from the header (v0.2) or legacy metadata, or null when the file does not record it. */
   length: number | null;
+  /** Frames per second: the metadata's `fps`, else 30. */
+  fps: number;
+  fpsFromFile: boolean;
+  /** World up from the metadata's `world_up`, else from the first frame's camera `up`; null when neither says. */
+  worldUp: [number, number, number] | null;
+  /** The metadata as typed JSON (arrays as dtype/shape, with their values when small). */
+  metadata: unknown;
+  index: BodyCompressIndexState;
+  /** Frame 0, or null when the file has none (or none that decodes). */
+  firstFrame: BodyCompressFrame | null;
+  /** Why the first frame is missing (e.g. the file is truncated before it), or null. */
+  firstFrameError: string | null;
 }
 
+/** How far background indexing has got. */
+export interface BodyCompressIndexState {
+  /** Frames indexed so far (all of them once `done`). Frames below this can be shown. */
+  frames: number;
+  done: boolean;
+  /** Share of the compressed frame data read so far (0-1). */
+  fraction: number;
+  /** Most people seen in one frame so far (0 when none). */
+  maxPersons: number;
+  /** Set when indexing stopped early: the file is truncated or corrupt after `frames` frames. */
+  error: string | null;
+}
+
+/** One person of a frame, in the file's units (vertices and joints in mm, uncertainties in m). */
+export interface BodyCompressPerson {
+  /** x, y, z per vertex. */
+  vertices: Float32Array | null;
+  joints: Float32Array | null;
+  /** One per vertex; only when asked for (`uncertainties: true`). */
+  vertexUncertainties: Float32Array | null;
+}
+
+/** A frame's camera (spec §5.4): world-to-camera rotation, optical centre, intrinsics. */
+export interface BodyCompressCamera {
+  /** Row-major 3×3 world-to-camera rotation. */
+  R: number[];
+  /** Optical centre in world coordinates (mm). */
+  loc: number[];
+  /** Row-major 3×3 intrinsic matrix (pixels). */
+  K: number[];
+  up: number[];
+  /** Image size estimated from the principal point ((W-1)/2, (H-1)/2 in NLF). */
+  imageSize: [number, number];
+}
+
+/** One key of a frame for the inspector. */
+export interface BodyCompressKeyRow {
+  key: string;
+  /** numpy dtype (`<f4`) or the Python type (`str`, `dict`, ...). */
+  type: string;
+  /** `(N, 6890, 3)`, or '' for scalars and plain values. */
+  shape: string;
+  /** The value as text when small (a few hundred numbers at most), else ''. */
+  value: string;
+}
+
+export interface BodyCompressFrame {
+  index: number;
+  persons: BodyCompressPerson[];
+  /** Vertices and joints per person (0 when the frame has none). */
+  vertexCount: number;
+  jointCount: number;
+  camera: BodyCompressCamera | null;
+  keys: BodyCompressKeyRow[];
+  /** The first vertex of the first person, as the shortest float32 decimals; null without people. */
+  firstVertex: [string, string, string] | null;
+}
+
+/** Triangles for bodies of one vertex count, from the `bodyCapture.templateFaces` setting. */
+export type BodyCompressFaces =
+  | { status: 'none' }
+  | { status: 'ok'; path: string; indices: Uint32Array }
+  | { status: 'error'; path: string; message: string };
+
 export type BodyCompressRequests = CommonRequests & {
-  summary: { params: null; result: Loaded<BodyCompressSummary> };
+  open: { params: null; result: Loaded<BodyCompressOpened> };
+  /** An indexed frame; uncertainties only when asked for (they are a third of the bytes). */
+  frame: { params: { frame: number; uncertainties: boolean }; result: BodyCompressFrame };
+  /** People per frame for indexed frames [from, index.frames). */
+  personCounts: { params: { from: number }; result: Int16Array };
+  faces: { params: { vertexCount: number }; result: BodyCompressFaces };
+  /** Saves a PNG of the 3D view (asks where; the default is the workspace's screenshots/ folder). */
+  saveScreenshot: { params: { png: Uint8Array; frame: number }; result: { saved: string | null } };
+  /** Runs Export Frames… with `start:end` preset. */
+  exportFrames: { params: { start: number; end: number | null }; result: null };
 };
 
-export type BodyCompressHostEvents = Record<never, never>;
+export type BodyCompressHostEvents = {
+  index: BodyCompressIndexState;
+  /** The file changed on disk and was opened again: ask for `open` again. */
+  reloaded: null;
+  /** The template faces setting changed: ask for faces again. */
+  facesChanged: null;
+  /** The "Save Screenshot" command was run for this editor. */
+  screenshotRequested: null;
+};

@@ -113,23 +113,29 @@ export class RpcEndpoint<OutReq extends RequestMap, InReq extends RequestMap, Ou
         return;
       case 'reply': {
         const p = this.pending.get(env.id);
-        if (!p) return;
+        if (!p) {
+          this.onInvalid(message, `a reply to no request (id ${env.id})`);
+          return;
+        }
         this.pending.delete(env.id);
         if (env.ok) p.resolve(env.result);
         else p.reject(new RemoteError(env.error));
         return;
       }
-      case 'event':
-        for (const l of this.listeners.get(env.name) ?? []) l(env.payload);
+      case 'event': {
+        const listeners = this.listeners.get(env.name);
+        if (!listeners?.size) this.onInvalid(message, `unknown event ${env.name.slice(0, 80)}`);
+        for (const l of listeners ?? []) l(env.payload);
         return;
+      }
     }
   }
 
   private async answer(id: number, method: string, params: unknown): Promise<void> {
     const handler = this.handlers.get(method);
     if (!handler) {
-      this.onInvalid({ method }, `unknown method ${method}`);
-      this.reply({ kind: 'reply', id, ok: false, error: `Unknown request: ${method}` });
+      this.onInvalid({ method }, `unknown method ${method.slice(0, 80)}`);
+      this.reply({ kind: 'reply', id, ok: false, error: `Unknown request: ${method.slice(0, 80)}` });
       return;
     }
     try {

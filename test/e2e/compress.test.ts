@@ -18,22 +18,8 @@ after(async () => {
   await vscode?.close();
 });
 
-/**
- * Answers the quick pick whose placeholder contains `question`: types `text` (to filter) unless
- * null, checks that the focused row shows `row`, and presses Enter (after a screenshot, if named).
- */
-async function answer(question: string, text: string | null, row = text ?? '', screenshot?: string): Promise<void> {
-  const page = vscode.page;
-  const input = page.locator('.quick-input-widget input');
-  await page.waitForFunction((q) => {
-    const el = document.querySelector('.quick-input-widget input');
-    return !!el && (el.getAttribute('placeholder') ?? '').includes(q) && (el as HTMLElement).offsetParent !== null;
-  }, question);
-  if (text !== null) await input.fill(text);
-  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: row }).first().waitFor();
-  if (screenshot) await vscode.screenshot(screenshot);
-  await page.keyboard.press('Enter');
-}
+const answer = (question: string, text: string | null, row?: string, screenshot?: string) =>
+  vscode.answerQuickPick(question, text, row, screenshot);
 
 const REVIEW = 'Enter to start';
 

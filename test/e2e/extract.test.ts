@@ -18,18 +18,8 @@ after(async () => {
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
-/** Answers the quick pick whose placeholder contains `question`: types `text` unless null, checks the focused row, Enter. */
-async function answer(question: string, text: string | null, row = text ?? '', screenshot?: string): Promise<void> {
-  const page = vscode.page;
-  await page.waitForFunction((q) => {
-    const el = document.querySelector('.quick-input-widget input');
-    return !!el && (el.getAttribute('placeholder') ?? '').includes(q) && (el as HTMLElement).offsetParent !== null;
-  }, question);
-  if (text !== null) await page.locator('.quick-input-widget input').fill(text);
-  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: row }).first().waitFor();
-  if (screenshot) await vscode.screenshot(screenshot);
-  await page.keyboard.press('Enter');
-}
+const answer = (question: string, text: string | null, row?: string, screenshot?: string) =>
+  vscode.answerQuickPick(question, text, row, screenshot);
 
 test('Extract Performance… from the palette with the Sample preset writes the stored images and the reports', async () => {
   const raw = expectedJson('smc', '0026_e0_raw');

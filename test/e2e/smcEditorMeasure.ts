@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { chromium, type Frame } from 'playwright-core';
 import { fixturePath } from '../helpers/fixtures';
 import { ALL_CAMERAS, writeSmc } from '../helpers/smcWriter';
+import { closeAllEditors, timeOpen } from './openTiming';
 import { VsCodeSession } from './vscodeSession';
 import { SmcFile } from '../../src/core/smc/smcFile';
 import type { CameraCalibration } from '../../src/core/smc/calibration';
@@ -104,39 +105,7 @@ async function ensureFullResFile(file: string): Promise<void> {
   writeFileSync(manifest, JSON.stringify(FULL_RES));
 }
 
-/** Epoch milliseconds in any frame (the same clock in the workbench and the webviews). */
-const nowIn = (f: Frame | VsCodeSession['page']) => f.evaluate(() => performance.timeOrigin + performance.now());
-
-/**
- * Opens `name` through Quick Open and returns the time from pressing Enter to the overview being
- * on screen (the page marks `smc-overview-painted` after the paint that shows it).
- */
-async function timeOpen(vscode: VsCodeSession, name: string): Promise<{ ms: number; webviewMs: number; frame: Frame }> {
-  const input = vscode.page.locator('.quick-input-widget input');
-  await vscode.page.keyboard.press('Control+P');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(name);
-  await vscode.page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
-  const t0 = await nowIn(vscode.page);
-  await vscode.page.keyboard.press('Enter');
-  // The page marks when the overview was painted, so how soon we notice does not matter.
-  const frame = await vscode.webviewFrame('#actor-info', { timeoutMs: 60_000 });
-  // Also when VS Code delivered the webview's document: what happens before is VS Code's share.
-  const { painted, document } = await frame.evaluate(async () => {
-    for (;;) {
-      const m = performance.getEntriesByName('smc-overview-painted')[0];
-      const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
-      if (m) return { painted: performance.timeOrigin + m.startTime, document: performance.timeOrigin + (nav?.responseEnd ?? 0) };
-      await new Promise((r) => setTimeout(r, 5));
-    }
-  });
-  return { ms: painted - t0, webviewMs: document - t0, frame };
-}
-
-async function closeActiveEditor(vscode: VsCodeSession): Promise<void> {
-  await vscode.runCommand('View: Close All Editors');
-  await vscode.page.waitForTimeout(500);
-}
+const openSmc = (vscode: VsCodeSession, name: string) => timeOpen(vscode, name, '#actor-info', 'smc-overview-painted');
 
 /**
  * Runs `action` inside the webview and returns the milliseconds until `selector` carries
@@ -181,7 +150,7 @@ const seek = (frame: number): PageAction => ({ seek: frame });
 async function measureFile(vscode: VsCodeSession, name: string, frames: number, first: boolean, REPEAT: number): Promise<SmcEditorTimings> {
   const r: SmcEditorTimings = { name, images: '', openFirst: [], openFirstWebview: [], open: [], openWebview: [], gridFirst: [], gridSwitch: [], detailFirst: [], stepPrefetched: [], jump: [], playFps: 0 };
   for (let i = 0; i < REPEAT; i++) {
-    const { ms: t, webviewMs, frame } = await timeOpen(vscode, name);
+    const { ms: t, webviewMs, frame } = await openSmc(vscode, name);
     if (i === 0 && first) {
       r.openFirst.push(t);
       r.openFirstWebview.push(webviewMs);
@@ -192,10 +161,10 @@ async function measureFile(vscode: VsCodeSession, name: string, frames: number, 
     // Cameras tab, first time in this webview: 60 thumbnails from nothing.
     await frame.locator('#inventory').waitFor();
     r.gridFirst.push(await timeInPage(frame, click('vscode-tab-header[data-tab="cameras"]'), '#camera-grid', 'data-loaded-frame', '0'));
-    await closeActiveEditor(vscode);
+    await closeAllEditors(vscode);
   }
   // Frame switches in the grid (frames not seen yet in this webview).
-  let frame = (await timeOpen(vscode, name)).frame;
+  let frame = (await openSmc(vscode, name)).frame;
   await frame.locator('vscode-tab-header[data-tab="cameras"]').click();
   await frame.locator('#camera-grid[data-loaded-frame="0"]').waitFor();
   for (let f = 1; f <= Math.min(REPEAT, frames - 1); f++) {
@@ -205,8 +174,8 @@ async function measureFile(vscode: VsCodeSession, name: string, frames: number, 
   // frame's neighbours are prefetched), in fresh webviews until there are enough samples.
   for (let round = 0; r.jump.length < REPEAT && round < 3; round++) {
     if (round > 0) {
-      await closeActiveEditor(vscode);
-      frame = (await timeOpen(vscode, name)).frame;
+      await closeAllEditors(vscode);
+      frame = (await openSmc(vscode, name)).frame;
       await frame.locator('vscode-tab-header[data-tab="cameras"]').click();
     }
     await timeInPage(frame, seek(0), '#camera-grid', 'data-loaded-frame', '0');
@@ -242,7 +211,7 @@ async function measureFile(vscode: VsCodeSession, name: string, frames: number, 
     mo.disconnect();
     return shown / ((performance.now() - t0) / 1000);
   });
-  await closeActiveEditor(vscode);
+  await closeAllEditors(vscode);
   return r;
 }
 
@@ -252,7 +221,7 @@ async function firstOpens(links: Record<string, string>, sessions: number): Prom
   for (let i = 0; i < sessions; i++) {
     const vscode = await VsCodeSession.start({ links });
     try {
-      const { ms, webviewMs } = await timeOpen(vscode, '0099_e0_raw.smc');
+      const { ms, webviewMs } = await openSmc(vscode, '0099_e0_raw.smc');
       out.open.push(ms);
       out.webview.push(webviewMs);
     } finally {

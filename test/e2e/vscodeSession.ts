@@ -1,5 +1,5 @@
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
-import { cp, mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,21 +23,35 @@ export class VsCodeSession {
     private readonly browser: Browser,
     private readonly stopServer: () => void,
     private readonly tmp: string,
+    /** code-server's process; the extension host is one of its descendants. */
+    private readonly serverPid: number,
   ) {}
 
   /**
    * `links` adds files to the workspace as symbolic links (name → absolute path), e.g. multi-GB
-   * benchmark files that should not be copied.
+   * benchmark files that should not be copied. `browserArgs` adds Chromium flags (e.g.
+   * `--disable-webgl` to see a page without WebGL).
    */
-  static async start(options: { links?: Record<string, string> } = {}): Promise<VsCodeSession> {
+  static async start(
+    options: {
+      links?: Record<string, string>;
+      browserArgs?: string[];
+      /** Restricted Mode: workspace trust on, and this workspace not trusted. */
+      untrusted?: boolean;
+      /** User keybindings (keybindings.json entries). */
+      keybindings?: { key: string; command: string; args?: unknown }[];
+    } = {},
+  ): Promise<VsCodeSession> {
     if (!existsSync(VSIX)) throw new Error(`${VSIX} is missing: run "npm run package" first (npm run test:e2e does)`);
     await installCodeServer({ quiet: true });
     const tmp = await mkdtemp(join(tmpdir(), 'bcv-e2e-'));
     const workspace = join(tmp, 'workspace');
     await cp(join(ROOT, 'test', 'fixtures'), workspace, { recursive: true });
     for (const [name, target] of Object.entries(options.links ?? {})) await symlink(target, join(workspace, name));
-    const profile = await prepareProfile(join(tmp, 'profile'), { vsix: VSIX });
-    const server = await startCodeServer({ profile, workspace, port: await freePort() });
+    const trust = options.untrusted ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' } : {};
+    const profile = await prepareProfile(join(tmp, 'profile'), { vsix: VSIX }, trust);
+    if (options.keybindings) await writeFile(join(profile.userData, 'User', 'keybindings.json'), JSON.stringify(options.keybindings));
+    const server = await startCodeServer({ profile, workspace, port: await freePort(), workspaceTrust: options.untrusted });
     let browser: Browser | undefined;
     try {
       browser = await chromium.launch({
@@ -51,10 +65,11 @@ export class VsCodeSession {
           '--disable-sync',
           '--no-first-run',
           '--disable-quic',
+          ...(options.browserArgs ?? []),
         ],
       });
       const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-      const session = new VsCodeSession(page, workspace, browser, server.stop, tmp);
+      const session = new VsCodeSession(page, workspace, browser, server.stop, tmp, server.child.pid!);
       page.on('console', (m) => {
         if (m.type() === 'error') session.consoleErrors.push(m.text());
       });
@@ -86,7 +101,8 @@ export class VsCodeSession {
       await input.waitFor({ state: 'visible' });
     }
     await input.fill(name);
-    const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
+    // The focused row: Enter opens it (the list filters as it goes; a recent file may still be first).
+    const row = this.page.locator('.quick-input-list .monaco-list-row.focused', { hasText: name }).first();
     await row.waitFor({ timeout: 20_000 });
     await this.page.keyboard.press('Enter');
     await this.page.locator('.tabs-container .tab', { hasText: name }).first().waitFor();
@@ -94,11 +110,36 @@ export class VsCodeSession {
 
   /** Runs a command from the palette (F1) by its title. */
   async runCommand(title: string): Promise<void> {
-    await this.page.keyboard.press('F1');
-    const input = this.page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill(`>${title}`);
-    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+    // Right after start-up the palette can open before the extension's contributed commands are
+    // registered and then does not refresh its list: close it and ask again.
+    for (let attempt = 1; ; attempt++) {
+      await this.page.keyboard.press('F1');
+      const input = this.page.locator('.quick-input-widget input');
+      await input.waitFor({ state: 'visible' });
+      await input.fill(`>${title}`);
+      try {
+        await this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 10_000 });
+        break;
+      } catch (err) {
+        if (attempt === 3) throw err;
+        await this.page.keyboard.press('Escape');
+      }
+    }
+    await this.page.keyboard.press('Enter');
+  }
+
+  /**
+   * Answers the quick pick whose placeholder contains `question`: types `text` (to filter) unless
+   * null, checks that the focused row shows `row`, and presses Enter (after a screenshot, if named).
+   */
+  async answerQuickPick(question: string, text: string | null, row = text ?? '', screenshot?: string): Promise<void> {
+    await this.page.waitForFunction((q) => {
+      const el = document.querySelector('.quick-input-widget input');
+      return !!el && (el.getAttribute('placeholder') ?? '').includes(q) && (el as HTMLElement).offsetParent !== null;
+    }, question);
+    if (text !== null) await this.page.locator('.quick-input-widget input').fill(text);
+    await this.page.locator('.quick-input-list .monaco-list-row.focused', { hasText: row }).first().waitFor();
+    if (screenshot) await this.screenshot(screenshot);
     await this.page.keyboard.press('Enter');
   }
 
@@ -209,6 +250,42 @@ export class VsCodeSession {
   /** CSP violations reported by the browser since the session started. */
   cspViolations(): string[] {
     return this.consoleErrors.filter((m) => /Content Security Policy/i.test(m));
+  }
+
+  /** The extension host's process id: the descendant of code-server started as `--type=extensionHost` (waits for it). */
+  async extensionHostPid(): Promise<number> {
+    for (let tries = 0; ; tries++) {
+      const hosts = await this.extensionHosts();
+      if (hosts.length === 1) return hosts[0]!;
+      if (tries === 150 || hosts.length > 1) throw new Error(`expected one extension host under code-server (pid ${this.serverPid}), found ${hosts.length}`);
+      await this.page.waitForTimeout(200);
+    }
+  }
+
+  private async extensionHosts(): Promise<number[]> {
+    const children = new Map<number, number[]>();
+    for (const entry of await readdir('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+      // pid (comm) state ppid …: comm may hold spaces and parentheses, so split after the last ')'.
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid) children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    }
+    const hosts: number[] = [];
+    for (let queue = [this.serverPid]; queue.length; ) {
+      const pid = queue.shift()!;
+      const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+      if (cmdline.includes('--type=extensionHost')) hosts.push(pid);
+      queue.push(...(children.get(pid) ?? []));
+    }
+    return hosts;
+  }
+
+  /** What the extension wrote to its "Body Capture Viewer" output channel ('' before its first line). */
+  async outputLog(): Promise<string> {
+    const logs = join(this.tmp, 'profile', 'user-data', 'logs');
+    const files = (await readdir(logs, { recursive: true }).catch(() => [] as string[])).filter((f) => f.endsWith('Body Capture Viewer.log'));
+    return (await Promise.all(files.map((f) => readFile(join(logs, f), 'utf8')))).join('');
   }
 
   async close(): Promise<void> {

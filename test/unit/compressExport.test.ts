@@ -32,7 +32,7 @@ test('export a range, then compress the folder back: the same frames; earlier ex
   const seen: number[] = [];
   const r = await exportFrames(bc('multi_person_varying'), dir, { range: parseFrameRange('2:12:3'), onProgress: (p) => seen.push(p.frame) });
   assert.deepEqual(seen, [2, 5, 8, 11]);
-  assert.deepEqual(r, { frames: 4, files: 5 });
+  assert.deepEqual(r, { frames: 4, files: 5, leftOut: [] });
   await writeFile(join(dir, 'notes.txt'), 'mine');
   assert.deepEqual((await existingExportFiles(dir, 'npz')).sort(), ['frame_000002.npz', 'frame_000005.npz', 'frame_000008.npz', 'frame_000011.npz', 'metadata.json']);
   assert.deepEqual(await existingExportFiles(dir, 'ply'), ['metadata.json']);

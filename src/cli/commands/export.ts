@@ -35,7 +35,8 @@ export const exportCommand: Command = {
         },
       });
       progress?.(null);
-      if (json) printJson(io, { out, format, frames: r.frames, files: r.files });
+      for (const note of r.leftOut) io.err(`bodycap: warning: ${note}\n`);
+      if (json) printJson(io, { out, format, frames: r.frames, files: r.files, ...(r.leftOut.length ? { leftOut: r.leftOut } : {}) });
       else io.out(`Exported ${r.frames} frame${r.frames === 1 ? '' : 's'} (${r.files} files) to ${out}\n`);
       return 0;
     } catch (err) {

@@ -9,6 +9,7 @@ import { progressText } from '../../core/extract/progressText';
 import { formatBytes } from '../../core/formatBytes';
 import { UsageError, type CliIo, type Command } from '../command';
 import { formatTable, printJson, reportError } from '../output';
+import { escapeControl } from '../../core/printable';
 import { progressLine } from '../progress';
 import pkg from '../../../package.json';
 
@@ -60,7 +61,7 @@ export const extractCommand: Command = {
     process.once('SIGINT', onSigint);
     try {
       const { performances, problems } = await resolveInputs(positionals);
-      for (const p of problems) io.err(`bodycap: warning: ${p}\n`);
+      for (const p of problems) io.err(`bodycap: warning: ${escapeControl(p)}\n`);
       if (performances.length === 0) throw new InputError('not-found', 'No SMC performance to extract');
       const dryRun = values['dry-run'] ?? false;
       const opts = { out: values.out, dryRun, force: values.force ?? false, jobs, signal: abort.signal, free: await freeBytes(values.out) };
@@ -180,9 +181,9 @@ async function report(io: CliIo, items: BatchItem[], o: { json: boolean; dryRun:
     io.out(formatTable(['performance', 'files', 'size', o.dryRun ? 'plan' : 'result'], rows));
     const total = items.reduce((n, i) => n + (i.summary?.bytes ?? 0), 0);
     if (o.dryRun) io.out(`Would write ${formatBytes(total)}${free === null ? '' : ` (${formatBytes(free)} free)`}; nothing was written.\n`);
-    for (const i of items) for (const n of i.result?.notes ?? []) io.err(`bodycap: ${i.input.label}: ${n}\n`);
+    for (const i of items) for (const n of i.result?.notes ?? []) io.err(`bodycap: ${i.input.label}: ${escapeControl(n)}\n`);
   }
-  for (const f of failed) io.err(`bodycap: ${f.input.label}: ${f.error!.message}\n`);
+  for (const f of failed) io.err(`bodycap: ${f.input.label}: ${escapeControl(f.error!.message)}\n`);
   if (failed.length === 0) return 0;
   return failed.every((f) => f.error!.code) ? 2 : 1;
 }

@@ -80,11 +80,13 @@ export class DecodeJobRunner {
       payloads = [];
       lastFlush = Date.now();
     };
+    // 'end' is posted only once the decoder has closed the file: the owner may end this thread
+    // right after it, and a descriptor left open in an ended thread stays open in the process.
+    let ended: FromWorker | null = null;
     const end = (error?: { reason: 'truncated' | 'corrupt' | 'format' | 'unsupported' | 'msgpack' | 'internal'; message: string }) => {
       flush();
       const sha256 = hash?.digest('hex');
-      this.post({ type: 'end', id: job.id, next: ordinal, decodedBytes: splitter.decodedBytes, trailingBytes: splitter.pendingBytes, sha256, error });
-      this.job = null;
+      ended = { type: 'end', id: job.id, next: ordinal, decodedBytes: splitter.decodedBytes, trailingBytes: splitter.pendingBytes, sha256, error };
     };
     batch.first = ordinal;
     const hash = job.hash ? createHash('sha256') : null;
@@ -147,6 +149,8 @@ export class DecodeJobRunner {
       return end({ reason: 'internal', message: (err as Error)?.stack ?? String(err) });
     } finally {
       await gen.return(undefined).catch(() => undefined);
+      if (ended) this.post(ended);
+      this.job = null;
     }
   }
 

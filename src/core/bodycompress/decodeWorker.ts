@@ -23,6 +23,8 @@ export interface JobHandle {
 }
 
 let nextJobId = 1;
+/** How long close() lets a cancelled job close its file before the thread is ended anyway. */
+const CLOSE_GRACE_MS = 2000;
 
 /**
  * One decode worker thread, running one job at a time (later jobs wait for earlier ones). The
@@ -34,6 +36,8 @@ export class DecodeWorker {
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
   private running = 0;
+  /** Called when the last job ended (close() waits for it). */
+  private drained: (() => void) | null = null;
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
@@ -76,6 +80,7 @@ export class DecodeWorker {
       case 'end':
         this.jobs.delete(msg.id);
         job.resolve(msg);
+        if (this.jobs.size === 0) this.drained?.();
         break;
     }
   }
@@ -131,11 +136,21 @@ export class DecodeWorker {
     };
   }
 
-  /** Ends the thread and fails any running job. */
+  /**
+   * Ends the thread. A running job is cancelled first and given a moment to close its file
+   * (terminating a thread does not close its descriptors); then it fails, if it still runs.
+   */
   async close(): Promise<void> {
     this.closed = true;
     const w = this.worker;
     this.worker = null;
+    if (w && this.jobs.size > 0) {
+      const drained = new Promise<void>((resolve) => (this.drained = resolve));
+      for (const id of this.jobs.keys()) w.postMessage({ type: 'cancel', id } satisfies ToWorker);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([drained, new Promise((resolve) => (timer = setTimeout(resolve, CLOSE_GRACE_MS)))]);
+      clearTimeout(timer);
+    }
     if (w) await w.terminate();
     for (const j of this.jobs.values()) j.reject(new Error('The decoder was closed'));
     this.jobs.clear();

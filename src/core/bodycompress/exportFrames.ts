@@ -1,7 +1,8 @@
 import { mkdir, readdir, rm, rmdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { InputError } from '../errors';
-import { writeFileAtomic } from '../io/atomicFile';
+import { quoteName } from '../printable';
+import { removeTemporaryFiles, writeFileAtomic } from '../io/atomicFile';
 import type { NdArray } from '../numpy/ndarray';
 import { writeNpz } from '../numpy/npz';
 import { writeObj } from '../writers/obj';
@@ -87,6 +88,8 @@ export interface ExportOptions {
 export interface ExportResult {
   frames: number;
   files: number;
+  /** Keys whose arrays were left out (a name from the file that cannot name an .npz member), with why. */
+  leftOut: string[];
 }
 
 /** Exports the frames of `path` in `range` into `outDir` (created if needed). */
@@ -95,6 +98,7 @@ export async function exportFrames(path: string, outDir: string, options: Export
   const range = options.range ?? ALL_FRAMES;
   const { signal } = options;
   const written: string[] = [];
+  const leftOut = new Map<string, string>();
   let frames = 0;
   let createdDir: string | undefined;
   const write = async (target: string, writeIt: () => Promise<void>) => {
@@ -105,12 +109,17 @@ export async function exportFrames(path: string, outDir: string, options: Export
     const file = await openBodyCompress(path, { index: false });
     try {
       createdDir = await mkdir(outDir, { recursive: true });
+      // Temporary files of an export that was killed there; every file is rewritten anyway.
+      await removeTemporaryFiles([outDir]);
       const meta = join(outDir, 'metadata.json');
       await write(meta, () => writeFileAtomic(meta, JSON.stringify(toJsonValue(file.metadata, Infinity), null, 2) + '\n'));
       for await (const frame of file.frames({ ...range, signal })) {
         const stem = join(outDir, frameFileStem(frame.index));
         if (format === 'npz') {
-          await write(`${stem}.npz`, () => writeNpz(`${stem}.npz`, frameArrays(frame)));
+          const arrays = frameArrays(frame, (name, why) => {
+            if (!leftOut.has(name)) leftOut.set(name, `The key ${quoteName(name)} cannot name an array in an .npz (${why}); it is left out`);
+          });
+          await write(`${stem}.npz`, () => writeNpz(`${stem}.npz`, arrays));
         } else {
           const people = personsOf(frame.values.get('vertices') as NdArray | undefined);
           for (const [p, vertices] of people.entries()) {
@@ -129,7 +138,7 @@ export async function exportFrames(path: string, outDir: string, options: Export
     if (frames === 0 && range.start > 0) {
       throw new InputError('not-found', `No frame in ${formatFrameRange(range)} exists in ${path}`);
     }
-    return { frames, files: written.length };
+    return { frames, files: written.length, leftOut: [...leftOut.values()] };
   } catch (err) {
     if (signal?.aborted) {
       for (const f of written) await rm(f, { force: true });

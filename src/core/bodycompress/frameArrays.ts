@@ -2,6 +2,7 @@ import { NdArray, shapeSize } from '../numpy/ndarray';
 import { parseDType } from '../numpy/dtype';
 import type { BodyFrame } from './frame';
 import { asNumber, NpScalar, type PyValue } from './pyValues';
+import { unsafeComponentReason } from '../extract/safeNames';
 
 /*
  * Frames as plain arrays, for export (.npz per frame, one mesh file per person) and for building
@@ -36,20 +37,27 @@ function saveable(a: NdArray): boolean {
 
 /**
  * Every array-valued key of a frame: numpy arrays and scalars (0-d), and each camera field as
- * `camera.<field>` (number lists become float64 arrays). Other values are left out.
+ * `camera.<field>` (number lists become float64 arrays). Other values are left out. Keys come from
+ * the file and name .npz members: a key that cannot be a file name (a separator, `..`, a control
+ * character, too long) or that repeats a name is left out and passed to `onLeftOut`.
  */
-export function frameArrays(frame: BodyFrame): [string, NdArray][] {
+export function frameArrays(frame: BodyFrame, onLeftOut?: (name: string, why: string) => void): [string, NdArray][] {
   const out: [string, NdArray][] = [];
+  const add = (name: string, a: NdArray) => {
+    const why = unsafeComponentReason(name) ?? (out.some(([n]) => n === name) ? 'another array of the frame has that name' : null);
+    if (why) onLeftOut?.(name, why);
+    else out.push([name, a]);
+  };
   for (const [key, v] of frame.values) {
     if (v instanceof NdArray) {
-      if (saveable(v)) out.push([key, v]);
+      if (saveable(v)) add(key, v);
     } else if (v instanceof NpScalar) {
-      out.push([key, new NdArray(v.dtype, [], v.bytes)]);
+      add(key, new NdArray(v.dtype, [], v.bytes));
     } else if (key === 'camera' && v instanceof Map) {
       for (const [field, x] of v) {
         if (typeof field !== 'string') continue;
         const a = x instanceof NdArray ? (saveable(x) ? x : null) : Array.isArray(x) ? numericListToArray(x) : null;
-        if (a) out.push([`${CAMERA_PREFIX}${field}`, a]);
+        if (a) add(`${CAMERA_PREFIX}${field}`, a);
       }
     }
   }

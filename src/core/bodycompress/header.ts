@@ -68,7 +68,8 @@ export function classifyHead(objects: Uint8Array[], ended: 'clean' | 'truncated'
       format: 'v0.2',
       version: Array.isArray(version) ? version.map((x) => asNumber(x) ?? NaN) : null,
       header: h,
-      claimedFrames: finalized && length !== undefined ? length : null,
+      // A claim is only a count: a damaged length (negative, fractional, 2^64) is no claim at all.
+      claimedFrames: finalized && length !== undefined && Number.isSafeInteger(length) && length >= 0 ? length : null,
       dataStart: finalized ? dataStart! : null,
       finalized,
       metadata: second.value,
@@ -90,7 +91,7 @@ export function classifyHead(objects: Uint8Array[], ended: 'clean' | 'truncated'
     for (const k of LEGACY_COUNT_KEYS) {
       const n = asNumber(h.get(k));
       if (h.has(k)) {
-        claimed = n !== undefined && Number.isSafeInteger(n) ? n : null;
+        claimed = n !== undefined && Number.isSafeInteger(n) && n >= 0 ? n : null;
         break;
       }
     }

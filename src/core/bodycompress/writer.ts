@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { InputError } from '../errors';
-import { createAtomicWriteStream, type AtomicWriteStream } from '../io/atomicFile';
+import { createAtomicWriteStream, removeStaleTemporaries, type AtomicWriteStream } from '../io/atomicFile';
 import { encodeFrame, type FrameInput } from './frame';
 import { encodeMsgpack, type EncodableValue } from './msgpack';
 import { openBodyCompress } from './reader';
@@ -218,6 +218,8 @@ export class BodyCompressWriter {
       const sha = this.hash.digest('hex');
       if (this.options.verify !== false) await this.verify(sha);
       await this.out.commit();
+      // An earlier write of this file that was killed left its temporary file: the file is complete now.
+      await removeStaleTemporaries(this.path);
       this.state = 'closed';
       return { path: this.path, frames: this.frames, fileBytes, dataBytes: this.dataBytes, dataSha256: sha };
     } catch (err) {

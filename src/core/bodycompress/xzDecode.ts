@@ -76,7 +76,8 @@ async function* decodeWithSystemXz(path: string, pieces: SourcePiece[], onInput?
     child.once('error', () => resolve(-1));
   });
   // xz quits early on bad data; the input side then fails with EPIPE, which the xz error explains.
-  const feeding = pipeline(Readable.from(sourceBytes(path, pieces, onInput)), child.stdin).catch((err: unknown) => err);
+  const source = sourceBytes(path, pieces, onInput);
+  const feeding = pipeline(Readable.from(source), child.stdin).catch((err: unknown) => err);
   let finished = false;
   try {
     for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
@@ -95,6 +96,9 @@ async function* decodeWithSystemXz(path: string, pieces: SourcePiece[], onInput?
       await exited;
       await feeding;
     }
+    // The pipeline may settle before the source has closed the file: a decode worker ended right
+    // after would leave the descriptor open in the process.
+    await source.return(undefined).catch(() => undefined);
   }
 }
 
@@ -119,7 +123,8 @@ const WASM_CODES: Record<number, [XzFailure, string]> = {
 };
 
 async function* decodeWithWasm(path: string, pieces: SourcePiece[], onInput?: (bytes: number) => void): AsyncGenerator<Uint8Array> {
-  const input = ReadableStream.from(sourceBytes(path, pieces, onInput)) as ReadableStream<Uint8Array>;
+  const source = sourceBytes(path, pieces, onInput);
+  const input = ReadableStream.from(source) as ReadableStream<Uint8Array>;
   const reader = new XzReadableStream(input).getReader();
   let done = false;
   try {
@@ -143,7 +148,8 @@ async function* decodeWithWasm(path: string, pieces: SourcePiece[], onInput?: (b
       if (r.value.length) yield r.value;
     }
   } finally {
-    // Always release: only one wasm decoder runs at a time in this realm.
+    // Always release: only one wasm decoder runs at a time in this realm. Then make sure the file is closed.
     if (!done) await reader.cancel().catch(() => undefined);
+    await source.return(undefined).catch(() => undefined);
   }
 }

@@ -1,6 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import type { CopyJob, FromCopyWorker, ToCopyWorker } from './copyProtocol';
 import { startWorker } from '../io/workerThreads';
+import { InputError } from '../errors';
 
 const BATCH = 32;
 
@@ -33,7 +34,7 @@ export async function copyInThreads(
         notes.push(...msg.notes);
         options.onCopied?.(msg.files, msg.bytes);
         if (msg.error) {
-          failure ??= new Error(msg.error.message);
+          failure ??= msg.error.code === 'truncated' ? new InputError('truncated', msg.error.message) : new Error(msg.error.message);
           stop();
         }
         give();

@@ -59,7 +59,8 @@ function copyOne(job: CopyJob, notes: string[]): void {
   const data = buffer.subarray(0, job.length);
   for (let done = 0; done < job.length; ) {
     const n = readSync(fd, data, done, job.length - done, job.offset + done);
-    if (n === 0) throw new Error(`${job.source} ends inside ${job.dataset}`);
+    // The plan checked the range against the file's size: the file shrank since (an input problem).
+    if (n === 0) throw Object.assign(new Error(`${job.source} ends inside ${job.dataset}; was it changed while extracting?`), { code: 'truncated' });
     done += n;
   }
   let target = job.target;

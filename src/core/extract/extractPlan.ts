@@ -14,8 +14,9 @@ import { audioFiles, calibrationNpz, cameraCalibrationNpz, flameFile, frameRows,
 import { extractionInfoText, infoJson, infoText, sizeSummaryText } from './planReports';
 import type { ExtractPlan, PlannedFile } from './planTypes';
 import { PayloadReader } from './payloadReader';
-import { THUMB_WIDTH } from './visualize';
+import { thumbnailSize } from './visualize';
 import { insideRoot, unsafeComponentReason } from './safeNames';
+import { quoteName } from '../printable';
 
 export const pad6 = (n: number) => String(n).padStart(6, '0');
 /** Rough bytes of a JPEG preview per pixel, for the (inexact) visualization estimate. */
@@ -30,7 +31,7 @@ export async function planExtraction(perf: SmcPerformance, request: ExtractReque
   const h = perf.header;
   for (const [what, value] of [['actor id', h.actorId], ['performance part', h.performancePart]] as const) {
     const why = unsafeComponentReason(value);
-    if (why) throw new InputError('invalid-value', `The ${what} "${value}" in ${perf.primary.path} cannot name an output folder: ${why}`);
+    if (why) throw new InputError('invalid-value', `The ${what} ${quoteName(value)} in ${perf.primary.path} cannot name an output folder: ${why}`);
   }
   const root = resolve(outDir, `${h.actorId}_${h.performancePart}`);
   insideRoot(resolve(outDir), `${h.actorId}_${h.performancePart}`);
@@ -116,7 +117,7 @@ class PlanContext {
   private camName(id: string): string | null {
     if (!this.cameraNames.has(id)) {
       const why = unsafeComponentReason(`cam_${id}`);
-      if (why) this.notes.push(`Camera id "${id}" cannot be used in a file name (${why}); its data is left out`);
+      if (why) this.notes.push(`Camera id ${quoteName(id)} cannot be used in a file name (${why}); its data is left out`);
       this.cameraNames.set(id, why ? '' : `cam_${id}`);
     }
     return this.cameraNames.get(id) || null;
@@ -242,6 +243,11 @@ class PlanContext {
           this.notes.push(`Camera ${id} frame ${f}: the ${kind} entry is not an encoded image; left out`);
           continue;
         }
+        const damage = file.hdf5.unreadableReason(info);
+        if (damage) {
+          this.notes.push(`Camera ${id} frame ${f}: the ${kind} entry is damaged (${damage}); left out`);
+          continue;
+        }
         // One sniff per camera: a camera's frames share their format (the copy checks each again).
         ext ??= imageExtension(sniffImageFormat(await this.reader.head(holder, info.path, info.fileOffset, info.byteLength)));
         this.files.push({
@@ -320,11 +326,17 @@ class PlanContext {
 
   /** Single stored images outside /Camera (UV textures, scan masks), each sniffed for its extension. */
   private async planStoredImages(holder: SmcFileKind, group: string, items: [key: string, rel: (ext: string) => string][], part: 'uv' | 'scan_mask'): Promise<void> {
-    const infos = this.file(holder).hdf5.datasetsIn(group) ?? new Map();
+    const hdf5 = this.file(holder).hdf5;
+    const infos = hdf5.datasetsIn(group) ?? new Map();
     for (const [key, rel] of items) {
       const info = infos.get(key);
       if (!info || info.dtype.size !== 1 || info.byteLength === 0) {
         this.notes.push(`${group}/${key} is not an encoded image; left out`);
+        continue;
+      }
+      const damage = hdf5.unreadableReason(info);
+      if (damage) {
+        this.notes.push(`${group}/${key} is damaged (${damage}); left out`);
         continue;
       }
       const ext = imageExtension(sniffImageFormat(await this.reader.head(holder, info.path, info.fileOffset, info.byteLength)));
@@ -363,6 +375,10 @@ class PlanContext {
     const f = hdf5.dataset('/Scan/vertex_indices');
     if (!v || !f || v.shape?.length !== 2 || v.shape[1] !== 3 || f.shape?.length !== 2 || f.shape[1] !== 3) {
       this.notes.push('The scan mesh is not (n, 3) vertices with (m, 3) triangles; no PLY written');
+      return;
+    }
+    if (hdf5.unreadableReason(v) || hdf5.unreadableReason(f)) {
+      this.notes.push('The scan mesh is damaged (it claims bytes the file does not hold); no PLY written');
       return;
     }
     const [nv, nf] = [v.shape[0]!, f.shape[0]!];
@@ -408,8 +424,7 @@ class PlanContext {
     }
     const cams = inv.cameras.filter((c) => c.color?.frames.includes(frame) && this.camName(c.id)).map((c) => c.id);
     const [height, width] = this.perf.header.cameraInfo.resolution;
-    const thumbW = Math.min(THUMB_WIDTH, width);
-    const thumbH = Math.max(1, Math.round((height * thumbW) / Math.max(1, width)));
+    const [thumbW, thumbH] = thumbnailSize(height, width);
     const columns = Math.ceil(Math.sqrt(cams.length * 1.5));
     const rows = Math.ceil(cams.length / columns);
     this.files.push({

@@ -1,6 +1,6 @@
-import { mkdir, readdir, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { isTemporaryPath } from '../io/atomicFile';
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { removeTemporaryFiles } from '../io/atomicFile';
 import type { SmcPerformance } from '../smc/smcPerformance';
 import { PayloadReader } from './payloadReader';
 import type { ExtractPlan, PlannedFile } from './planTypes';
@@ -211,27 +211,6 @@ function plannedDirs(plan: ExtractPlan): string[] {
   const dirs = new Set<string>([plan.root]);
   for (const f of plan.files) dirs.add(dirname(insideRoot(plan.root, f.rel)));
   return [...dirs].sort();
-}
-
-/**
- * Removes temporary files (`.name.xxxxxxxx.partial`) left in these folders by a cancelled or crashed
- * run, and returns the paths of the other files there.
- */
-async function removeTemporaryFiles(dirs: readonly string[]): Promise<Set<string>> {
-  const others = new Set<string>();
-  for (const d of dirs) {
-    let names: string[];
-    try {
-      names = await readdir(d);
-    } catch {
-      continue;
-    }
-    for (const n of names) {
-      if (isTemporaryPath(n)) await rm(join(d, n), { force: true });
-      else others.add(join(d, n));
-    }
-  }
-  return others;
 }
 
 function isAbort(err: unknown): boolean {

@@ -1,5 +1,5 @@
 import { open, type FileHandle } from 'node:fs/promises';
-import { inputErrorFromFs } from '../errors';
+import { InputError, inputErrorFromFs } from '../errors';
 import type { SmcFile, SmcFileKind } from '../smc/smcFile';
 
 /**
@@ -55,7 +55,8 @@ export class PayloadReader {
       const { bytesRead } = await handle.read(out, done, length - done, offset + done).catch((err) => {
         throw inputErrorFromFs(err, this.file(kind).path);
       });
-      if (bytesRead === 0) throw new Error(`${this.file(kind).path} ends inside ${dataset}`);
+      // The plan checked the range against the file's size: the file shrank since.
+      if (bytesRead === 0) throw new InputError('truncated', `${this.file(kind).path} ends inside ${dataset}; was it changed while extracting?`);
       done += bytesRead;
     }
     return out;

@@ -7,6 +7,7 @@ import { wavByteLength } from '../writers/wav';
 import { npyByteLength, npzByteLength } from './npzLayout';
 import type { PlannedFile, PlannedNpzEntry } from './planTypes';
 import { isSafeComponent } from './safeNames';
+import { quoteName } from '../printable';
 
 /*
  * Plans of the array files: per-frame datasets gathered into one .npz per camera or per part (rows
@@ -54,7 +55,7 @@ export function frameRows(file: SmcFile, group: string, frames: readonly number[
     let path: string | null = null;
     if (!info) out.missing.push(f);
     else if (info.elements === 0) out.empty.push(f);
-    else if (!sameShape(info.shape, shape) || !['float', 'int', 'uint'].includes(info.dtype.kind)) out.badShape.push(f);
+    else if (!sameShape(info.shape, shape) || !['float', 'int', 'uint'].includes(info.dtype.kind) || file.hdf5.unreadableReason(info)) out.badShape.push(f);
     else path = info.path;
     out.paths.push(path);
   }
@@ -66,7 +67,7 @@ export function rowNotes(label: string, rows: FrameRows): string[] {
   const notes: string[] = [];
   if (rows.missing.length) notes.push(`${label}: no data for frames ${formatFrameRanges(rows.missing)} (NaN rows, valid False)`);
   if (rows.empty.length) notes.push(`${label}: no detection (empty array) in frames ${formatFrameRanges(rows.empty)} (NaN rows, valid False)`);
-  if (rows.badShape.length) notes.push(`${label}: frames ${formatFrameRanges(rows.badShape)} have another shape or type; left out (NaN rows, valid False)`);
+  if (rows.badShape.length) notes.push(`${label}: frames ${formatFrameRanges(rows.badShape)} have another shape or type, or are damaged; left out (NaN rows, valid False)`);
   return notes;
 }
 
@@ -87,7 +88,7 @@ export function flameFile(rel: string, source: SmcFile, kind: SmcFileKind, inv: 
   const notes: string[] = [];
   const keys = Object.keys(inv.keys).sort().filter((k) => {
     const ok = isSafeComponent(k) && k !== 'frames' && k !== 'valid';
-    if (!ok) notes.push(`FLAME parameter "${k}" cannot be an array name; left out`);
+    if (!ok) notes.push(`FLAME parameter ${quoteName(k)} cannot be an array name; left out`);
     return ok;
   });
   const present = new Set(inv.frames);
@@ -101,7 +102,7 @@ export function flameFile(rel: string, source: SmcFile, kind: SmcFileKind, inv: 
     let all = infos !== null;
     for (const k of perKey) {
       const info = infos?.get(k.key);
-      const ok = info !== undefined && sameShape(info.shape, k.shape) && ['float', 'int', 'uint'].includes(info.dtype.kind);
+      const ok = info !== undefined && sameShape(info.shape, k.shape) && ['float', 'int', 'uint'].includes(info.dtype.kind) && !source.hdf5.unreadableReason(info);
       k.paths.push(ok ? info.path : null);
       all &&= ok;
     }

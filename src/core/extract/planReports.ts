@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import { formatBytes } from '../formatBytes';
+import { escapeControl } from '../printable';
 import type { SmcFile } from '../smc/smcFile';
 import type { SmcInventory } from '../smc/smcInventory';
 import { formatFrameRanges } from '../smc/smcKeys';
@@ -140,7 +141,7 @@ export function extractionInfoText(plan: Omit<ExtractPlan, 'files'>, files: read
     'camera ids (cam_25). Arrays load with numpy.load (no pickles); frame rows without data are NaN with valid False.',
     '',
     plan.notes.length ? 'Missing or unusual data:' : 'Missing or unusual data: none found.',
-    ...plan.notes.map((n) => `  - ${n}`),
+    ...plan.notes.map((n) => `  - ${escapeControl(n)}`),
   ];
   return `${lines.join('\n')}\n`;
 }
@@ -163,5 +164,5 @@ export function sizeSummaryText(files: readonly PlannedFile[]): string {
 
 /** Camera ids as compact ranges ("0-17, 25") when they are numbers, else listed. */
 function compactIds(ids: readonly string[]): string {
-  return ids.every((id) => /^\d+$/.test(id)) ? formatFrameRanges(ids.map(Number), Infinity) : ids.join(', ');
+  return ids.every((id) => /^\d+$/.test(id)) ? formatFrameRanges(ids.map(Number), Infinity) : ids.map(escapeControl).join(', ');
 }

@@ -38,10 +38,18 @@ async function decodeColor(ctx: ProduceContext, s: { file: 'anno' | 'raw' }, cam
   }
 }
 
+/**
+ * Width and height of one contact-sheet thumbnail for images of `height` × `width` (the header's
+ * resolution): at most THUMB_WIDTH wide and four times that high, whatever the header claims.
+ */
+export function thumbnailSize(height: number, width: number): [number, number] {
+  const tw = Math.max(1, Math.min(THUMB_WIDTH, width));
+  return [tw, Math.min(4 * THUMB_WIDTH, Math.max(1, Math.round((height * tw) / Math.max(1, width))))];
+}
+
 async function contactSheet(s: Extract<FileSource, { type: 'contact-sheet' }>, target: string, ctx: ProduceContext): Promise<void> {
   const [height, width] = ctx.perf.header.cameraInfo.resolution;
-  const tw = Math.min(THUMB_WIDTH, width);
-  const th = Math.max(1, Math.round((height * tw) / Math.max(1, width)));
+  const [tw, th] = thumbnailSize(height, width);
   const columns = Math.ceil(Math.sqrt(s.cameras.length * 1.5));
   const rows = Math.ceil(s.cameras.length / columns);
   const sheet = canvas(columns * (tw + GAP) + GAP, rows * (th + GAP) + GAP);

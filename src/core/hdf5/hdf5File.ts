@@ -46,6 +46,8 @@ export interface ReadOptions {
 export const DEFAULT_MAX_READ_BYTES = 512 * 2 ** 20;
 /** No HDF5 filter in use compresses better than deflate's ~1032:1; a larger claim is a corrupt header. */
 const MAX_FILTER_RATIO = 1100;
+/** Filtered datasets up to this size are not held to their stored size (fill values of tiny datasets). */
+const SMALL_DATASET_BYTES = 2 ** 20;
 
 /**
  * An open HDF5 file: structure and metadata without reading values, values on request.
@@ -310,25 +312,35 @@ export class Hdf5File {
     return info.fileOffset !== null && isNumeric(info.dtype) && (info.dtype.littleEndian || info.dtype.size === 1);
   }
 
+  /**
+   * Why the values of a dataset (metadata from this file) cannot be read, or null if they can: they
+   * lie past the end of the file, or claim more bytes than the file (or its stored chunks, through
+   * any filter) can hold. Callers that read payloads themselves (extraction) check this first.
+   */
+  unreadableReason(info: Hdf5DatasetInfo): string | null {
+    const fmt = (n: number) => n.toLocaleString('en-US');
+    if (info.fileOffset !== null && info.fileOffset + info.byteLength > this.size) {
+      return `it claims ${fmt(info.byteLength)} bytes at byte ${fmt(info.fileOffset)}, past the end of the ${fmt(this.size)}-byte file`;
+    }
+    if (info.layout === 'virtual') return null;
+    const filtered = info.filters.length > 0;
+    if (info.byteLength > (filtered ? this.size * MAX_FILTER_RATIO : this.size)) {
+      return `it claims ${fmt(info.byteLength)} bytes, more than the ${fmt(this.size)}-byte file can hold`;
+    }
+    // Chunks that were never written read as fill values: a small file could otherwise make the
+    // HDF5 library fill hundreds of MB. Datasets of SMC files have every chunk written.
+    if (filtered && info.storedBytes !== null && info.byteLength > Math.max(info.storedBytes * MAX_FILTER_RATIO, SMALL_DATASET_BYTES)) {
+      return `it claims ${fmt(info.byteLength)} bytes but stores ${fmt(info.storedBytes)}, more than any filter expands`;
+    }
+    return null;
+  }
+
   /** Rejects reads the file cannot back, before anything is allocated. */
   private checkReadable(info: Hdf5DatasetInfo, bytes: number, options: ReadOptions): void {
     const name = `${info.path} in ${basename(this.path)}`;
     const fmt = (n: number) => n.toLocaleString('en-US');
-    if (info.fileOffset !== null && info.fileOffset + info.byteLength > this.size) {
-      throw new InputError(
-        'corrupt',
-        `Dataset ${name} claims ${fmt(info.byteLength)} bytes at byte ${fmt(info.fileOffset)}, past the end of the ` +
-          `${fmt(this.size)}-byte file; the file is corrupt or truncated`,
-      );
-    }
-    const limit = info.filters.length > 0 ? this.size * MAX_FILTER_RATIO : this.size;
-    if (info.layout !== 'virtual' && info.byteLength > limit) {
-      throw new InputError(
-        'corrupt',
-        `Dataset ${name} claims ${fmt(info.byteLength)} bytes, more than the ${fmt(this.size)}-byte file can hold; ` +
-          'the file is corrupt',
-      );
-    }
+    const why = this.unreadableReason(info);
+    if (why) throw new InputError('corrupt', `Dataset ${name} cannot be read: ${why}; the file is corrupt or truncated`);
     const max = options.maxBytes ?? DEFAULT_MAX_READ_BYTES;
     if (bytes > max) {
       throw new InputError(

@@ -1,5 +1,5 @@
 import { createWriteStream, renameSync, rmSync, writeFileSync, type WriteStream } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 
@@ -14,6 +14,39 @@ export function temporaryPathFor(path: string): string {
 
 export function isTemporaryPath(path: string): boolean {
   return /^\..+\.[0-9a-f]{8}\.partial$/.test(basename(path));
+}
+
+/**
+ * Removes temporary files (`.name.xxxxxxxx.partial`) left in these folders by a cancelled or crashed
+ * run, and returns the paths of the other files there.
+ */
+export async function removeTemporaryFiles(dirs: readonly string[]): Promise<Set<string>> {
+  const others = new Set<string>();
+  for (const d of dirs) {
+    let names: string[];
+    try {
+      names = await readdir(d);
+    } catch {
+      continue;
+    }
+    for (const n of names) {
+      if (isTemporaryPath(n)) await rm(join(d, n), { force: true });
+      else others.add(join(d, n));
+    }
+  }
+  return others;
+}
+
+/** Removes what interrupted writes of `path` left beside it (its temporary names), once `path` is complete. */
+export async function removeStaleTemporaries(path: string): Promise<void> {
+  const prefix = `.${basename(path)}.`;
+  let names: string[];
+  try {
+    names = await readdir(dirname(path));
+  } catch {
+    return;
+  }
+  for (const n of names) if (n.startsWith(prefix) && isTemporaryPath(n) && n.length === prefix.length + 16) await rm(join(dirname(path), n), { force: true });
 }
 
 /** Writes `data` to `path` atomically (temporary file + rename). */

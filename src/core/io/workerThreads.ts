@@ -11,7 +11,18 @@ import { Worker, type WorkerOptions } from 'node:worker_threads';
  */
 export function startWorker(sourceDir: string, name: string, options: WorkerOptions = {}): Worker {
   const opts = { execArgv: [], ...options };
-  if (!__filename.endsWith('.ts')) return new Worker(join(__dirname, `${name}.js`), opts);
   const file = join(sourceDir, `${name}.ts`);
-  return new Worker(`require('tsx/cjs'); require(${JSON.stringify(file)});`, { ...opts, eval: true });
+  const worker = !__filename.endsWith('.ts')
+    ? new Worker(join(__dirname, `${name}.js`), opts)
+    : new Worker(`require('tsx/cjs'); require(${JSON.stringify(file)});`, { ...opts, eval: true });
+  live++;
+  worker.once('exit', () => live--);
+  return worker;
+}
+
+let live = 0;
+
+/** Worker threads started by startWorker that have not exited yet (tests check that none leak). */
+export function liveWorkerCount(): number {
+  return live;
 }

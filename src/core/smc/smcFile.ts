@@ -121,9 +121,13 @@ export class SmcFile {
   async calibration(camera: string | number): Promise<CameraCalibration | null> {
     const base = `/Calibration/${cameraKey(camera)}`;
     if (this.hdf5.kind(base) !== 'group') return null;
+    // A damaged matrix (claiming bytes the file does not hold) leaves the camera uncalibrated, like a missing one.
+    const infos = ['K', 'D', 'RT'].map((k) => this.hdf5.dataset(`${base}/${k}`));
+    if (infos.some((i) => i && this.hdf5.unreadableReason(i))) return null;
     const [K, D, RT] = await Promise.all(['K', 'D', 'RT'].map((k) => this.readFloat(`${base}/${k}`)));
-    if (!K || !D || !RT) return null;
-    return { K: toMatrix(K), D: Array.from(D.data), RT: toMatrix(RT) };
+    // A K that is not 3×3 or an RT that is not 4×4 (a damaged file) is no calibration.
+    if (!K || !D || !RT || K.data.length !== 9 || RT.data.length !== 16) return null;
+    return { K: toMatrix({ ...K, shape: [3, 3] }), D: Array.from(D.data), RT: toMatrix({ ...RT, shape: [4, 4] }) };
   }
 
   /**

@@ -9,6 +9,8 @@ export interface SmcHeader {
   captureDate: string;
   actorInfo: ActorInfo;
   cameraInfo: CameraInfo;
+  /** Camera attributes that hold no plausible count (a damaged file); they read as 0 in cameraInfo. */
+  problems: { attribute: 'num_device' | 'num_frame' | 'resolution'; message: string }[];
 }
 
 export interface ActorInfo {
@@ -31,6 +33,13 @@ export interface CameraInfo {
 
 export type SmcFileKind = 'anno' | 'raw';
 export type PerformanceKind = 'expression' | 'speech' | 'head' | 'unknown';
+
+/** More frames than 11 hours at 25 fps: a num_frame above this is a damaged attribute. */
+export const MAX_NUM_FRAME = 1_000_000;
+/** RenderMe360 has 60 cameras; a rig of more than this is a damaged attribute. */
+const MAX_NUM_DEVICE = 10_000;
+/** The largest side a JPEG can have. */
+const MAX_RESOLUTION = 65_535;
 
 const REQUIRED_ROOT_ATTRS = ['actor_id', 'performance_part', 'capture_date'] as const;
 const REQUIRED_CAMERA_ATTRS = ['num_device', 'num_frame', 'resolution'] as const;
@@ -60,6 +69,14 @@ export function readSmcHeader(file: Hdf5File): SmcHeader {
   }
   const root = (name: string) => file.attribute('/', name) ?? null;
   const cam = (name: string) => file.attribute('/Camera', name) ?? null;
+  const problems: SmcHeader['problems'] = [];
+  // Counts size loops and allocations later (timelines, missing-frame lists, previews): a damaged
+  // attribute claiming 10^12 frames must not be believed.
+  const count = (value: unknown, attribute: SmcHeader['problems'][number]['attribute'], label: string, max: number): number => {
+    const n = toCount(value, max);
+    if (n === null) problems.push({ attribute, message: `/Camera attribute ${label} (${attributeText(value)}) is not a count from 0 to ${max.toLocaleString('en-US')}; it is ignored` });
+    return n ?? 0;
+  };
   const resolution = toNumberArray(cam('resolution'));
   return {
     actorId: toText(root('actor_id')),
@@ -73,10 +90,11 @@ export function readSmcHeader(file: Hdf5File): SmcHeader {
       weight: toNumberOrNull(root('weight')),
     },
     cameraInfo: {
-      numDevice: toNumberOrNull(cam('num_device')) ?? 0,
-      numFrame: toNumberOrNull(cam('num_frame')) ?? 0,
-      resolution: [resolution[0] ?? 0, resolution[1] ?? 0],
+      numDevice: count(cam('num_device'), 'num_device', 'num_device', MAX_NUM_DEVICE),
+      numFrame: count(cam('num_frame'), 'num_frame', 'num_frame', MAX_NUM_FRAME),
+      resolution: [count(resolution[0], 'resolution', 'resolution[0]', MAX_RESOLUTION), count(resolution[1], 'resolution', 'resolution[1]', MAX_RESOLUTION)],
     },
+    problems,
   };
 }
 
@@ -101,6 +119,17 @@ export function toNumberOrNull(v: unknown): number | null {
   if (ArrayBuffer.isView(v) || Array.isArray(v)) return toNumberArray(v)[0] ?? null;
   if (typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v))) return Number(v);
   return null;
+}
+
+/** A whole number in [0, max], or null (a bigint, a float with a whole value and a one-element array count). */
+export function toCount(v: unknown, max: number): number | null {
+  const n = toNumberOrNull(v);
+  return n !== null && Number.isSafeInteger(n) && n >= 0 && n <= max ? n : null;
+}
+
+function attributeText(v: unknown): string {
+  const t = v === undefined || v === null ? 'missing' : ArrayBuffer.isView(v) || Array.isArray(v) ? `[${Array.from(v as ArrayLike<unknown>).slice(0, 4).join(', ')}]` : String(v);
+  return t.length > 40 ? `${t.slice(0, 40)}…` : t;
 }
 
 function toNumberArray(v: unknown): number[] {

@@ -1,7 +1,8 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Hdf5File } from '../hdf5/hdf5File';
 import type { Hdf5DatasetInfo } from '../hdf5/types';
-import type { SmcHeader } from './smcHeader';
+import { escapeControl } from '../printable';
+import { MAX_NUM_FRAME, toCount, type SmcHeader } from './smcHeader';
 import { formatFrameRanges, missingFrames, parseFrameKeys, sortCameraIds } from './smcKeys';
 
 /**
@@ -148,6 +149,8 @@ export type SmcWarningCode =
   | 'missing-cameras'
   | 'partial-rig'
   | 'bad-key'
+  | 'bad-attribute'
+  | 'damaged-data'
   | 'not-encoded-image'
   | 'keypoints-missing'
   | 'keypoints-empty'
@@ -194,6 +197,7 @@ class InventoryBuilder {
   }
 
   async build(): Promise<SmcInventory> {
+    for (const p of this.header.problems) this.warn('bad-attribute', 'warning', p.message);
     const top = this.file.childNames('/') ?? [];
     const has = (name: string) => top.includes(name);
     const { cameraIds, cameras } = await this.cameras();
@@ -286,7 +290,8 @@ class InventoryBuilder {
         { camera, frames: series.missingFrames },
       );
     }
-    const extra = series.frames.filter((f) => f >= this.numFrame);
+    // A num_frame the header could not believe reads as 0: no frame is "beyond" it.
+    const extra = this.header.problems.some((p) => p.attribute === 'num_frame') ? [] : series.frames.filter((f) => f >= this.numFrame);
     if (extra.length > 0) {
       this.warn('extra-frames', 'warning', `Camera ${camera} has ${kind} frames beyond num_frame ${this.numFrame}: ${formatFrameRanges(extra)}`, {
         camera,
@@ -301,6 +306,11 @@ class InventoryBuilder {
     const samples = this.datasetNow(`${base}/audio`);
     if (!samples || !samples.shape) {
       this.warn('audio-incomplete', 'warning', `${base} has no audio samples dataset`, { camera });
+      return null;
+    }
+    const damage = this.file.unreadableReason(samples);
+    if (damage) {
+      this.warn('audio-incomplete', 'warning', `${base}/audio is damaged (${damage}); the audio is left out`, { camera });
       return null;
     }
     let sampleRate: number | null = null;
@@ -332,11 +342,12 @@ class InventoryBuilder {
       const members = await this.groupDatasets(`/Calibration/${id}`);
       if (members === null) continue;
       inv.cameraIds.push(id);
-      if (!['K', 'D', 'RT'].every((k) => members.has(k))) inv.incomplete.push(id);
+      const usable = ['K', 'D', 'RT'].every((k) => members.has(k) && !this.file.unreadableReason(members.get(k)!));
+      if (!usable || members.get('K')!.elements !== 9 || members.get('RT')!.elements !== 16) inv.incomplete.push(id);
       for (const info of members.values()) this.tally(inv, info);
     }
     if (inv.incomplete.length > 0) {
-      this.warn('calibration-incomplete', 'warning', `Calibration lacks K, D or RT for cameras ${inv.incomplete.join(', ')}`);
+      this.warn('calibration-incomplete', 'warning', `Calibration lacks a 3×3 K, a D or a 4×4 RT for cameras ${inv.incomplete.join(', ')}`);
     }
     return inv;
   }
@@ -381,6 +392,7 @@ class InventoryBuilder {
       storedBytes: 0,
     };
     const infos = (await this.groupDatasets(path)) ?? new Map<string, Hdf5DatasetInfo>();
+    const damaged: number[] = [];
     for (let i = 0; i < keys.length; i++) {
       const info = infos.get(keys[i]!);
       if (!info) continue;
@@ -388,11 +400,14 @@ class InventoryBuilder {
       inv.sizes.push(info.byteLength);
       this.tally(inv, info);
       if (info.elements === 0) inv.emptyFrames.push(all[i]!);
+      // The shape every frame is held to comes from a dataset the file can back.
+      else if (this.file.unreadableReason(info)) damaged.push(all[i]!);
       else if (inv.shape === null) {
         inv.shape = info.shape;
         inv.dtype = info.dtype.name;
       }
     }
+    if (damaged.length > 0) this.damaged(`${label}, frames ${formatFrameRanges(damaged)}`, camera);
     inv.missingFrames = missingFrames(inv.frames, numFrame ?? this.numFrame);
     const extra = { camera, frames: inv.missingFrames };
     if (inv.missingFrames.length > 0) {
@@ -421,7 +436,8 @@ class InventoryBuilder {
       perFrame.push([...params.keys()]);
       for (const [name, info] of params) {
         this.tally(inv, info);
-        inv.keys[name] ??= { dtype: info.dtype.name, shape: info.shape };
+        if (this.file.unreadableReason(info)) this.damaged(`FLAME frame ${all[i]} ${name}`);
+        else inv.keys[name] ??= { dtype: info.dtype.name, shape: info.shape };
       }
     }
     const allKeys = Object.keys(inv.keys);
@@ -451,6 +467,7 @@ class InventoryBuilder {
     };
     for (const info of [vertex, faces]) if (info) this.tally(inv, info);
     if (!vertex || !faces) this.warn('scan-incomplete', 'warning', '/Scan lacks vertex or vertex_indices');
+    else if (this.file.unreadableReason(vertex) || this.file.unreadableReason(faces)) this.damaged('The scan mesh');
     return inv;
   }
 
@@ -495,8 +512,15 @@ class InventoryBuilder {
 
   private groupNumFrame(path: string): number | null {
     const v = this.file.attribute(path, 'num_frame');
-    const n = typeof v === 'bigint' ? Number(v) : typeof v === 'number' ? v : NaN;
-    return Number.isFinite(n) ? n : null;
+    if (v === undefined) return null;
+    const n = toCount(v, MAX_NUM_FRAME);
+    if (n === null) this.warn('bad-attribute', 'warning', `${path} attribute num_frame is not a frame count; /Camera's num_frame is used`);
+    return n;
+  }
+
+  /** Datasets whose metadata claims more than the file holds (or bytes past its end): reported, never read. */
+  private damaged(what: string, camera?: string): void {
+    this.warn('damaged-data', 'warning', `${what}: the data is damaged (it claims bytes the file does not hold) and is left out`, { camera });
   }
 
   private badKeys(path: string, keys: string[], camera?: string): void {
@@ -541,7 +565,8 @@ class InventoryBuilder {
   }
 
   private warn(code: SmcWarningCode, severity: SmcWarning['severity'], message: string, extra: Partial<SmcWarning> = {}): void {
-    const w: SmcWarning = { code, severity, message };
+    // Messages name cameras and keys from the file: one line each, whatever those names hold.
+    const w: SmcWarning = { code, severity, message: escapeControl(message) };
     if (extra.camera !== undefined) w.camera = extra.camera;
     if (extra.frames !== undefined) w.frames = extra.frames;
     this.warnings.push(w);

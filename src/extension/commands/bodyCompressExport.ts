@@ -21,8 +21,11 @@ function framesIn(range: FrameRange, length: number): number {
   return end <= range.start ? 0 : Math.ceil((end - range.start) / range.step);
 }
 
-/** Export Frames…: frames of a BodyCompress file to .npz per frame or .ply/.obj per person. */
-export async function exportBodyCompressFrames(arg?: unknown): Promise<void> {
+/**
+ * Export Frames…: frames of a BodyCompress file to .npz per frame or .ply/.obj per person. The
+ * editor passes `preset.range` (its current frame) as the review list's starting point.
+ */
+export async function exportBodyCompressFrames(arg?: unknown, preset: { range?: FrameRange } = {}): Promise<void> {
   const path = await commandInput(TITLE, arg, {
     viewType: BODYCOMPRESS_VIEW_TYPE,
     glob: '**/*.xz',
@@ -38,7 +41,7 @@ export async function exportBodyCompressFrames(arg?: unknown): Promise<void> {
     showInputProblem(failure, err);
     return;
   }
-  const s = { range: ALL_FRAMES, format: 'npz' as ExportFormat, dir: join(dirname(path), `${basename(path, extname(path))}_frames`) };
+  const s = { range: preset.range ?? ALL_FRAMES, format: 'npz' as ExportFormat, dir: join(dirname(path), `${basename(path, extname(path))}_frames`) };
   const count = () => (length === null ? null : framesIn(s.range, length));
   const settings = [
     textSetting(

@@ -4,21 +4,13 @@ import { basename } from 'node:path';
 import { isAbortError } from '../../core/bodycompress/writeFrames';
 import { InputError, errorMessage } from '../../core/errors';
 import { log } from '../log';
+import { requireTrustedWorkspace } from '../workspaceTrust';
 
 /*
  * What the BodyCompress writing commands (Compress, Convert, Export Frames) share: the trust
  * check, finding the input, a review list of settings, the overwrite question, and running the
  * job under a cancellable progress notification.
  */
-
-/** Writing commands need a trusted workspace (the manifest's enablement hides them otherwise; this covers direct calls). */
-export function requireTrust(command: string): boolean {
-  if (vscode.workspace.isTrusted) return true;
-  void vscode.window
-    .showErrorMessage(`${command} writes files, so it needs a trusted workspace. Trust this workspace and try again.`, 'Manage Workspace Trust')
-    .then((choice) => choice && vscode.commands.executeCommand('workbench.trust.manage'));
-  return false;
-}
 
 export interface InputQuery {
   /** Custom editor whose file is the input when the command runs from the palette. */
@@ -65,7 +57,7 @@ export async function resolveInput(arg: unknown, q: InputQuery): Promise<vscode.
  * undefined when the user backed out or the input cannot be used (already said).
  */
 export async function commandInput(command: string, arg: unknown, q: InputQuery): Promise<string | undefined> {
-  if (!requireTrust(command)) return undefined;
+  if (!requireTrustedWorkspace(command)) return undefined;
   const uri = await resolveInput(arg, q);
   if (!uri) return undefined;
   if (uri.scheme !== 'file') {

@@ -7,6 +7,7 @@ import { ExploreDocuments, EXPLORE_SCHEME } from '../exploreSmcFolder';
 import { pickExtractOptions } from '../extractOptionsPicker';
 import { estimateAndExtract } from '../extractRun';
 import { log } from '../log';
+import { requireTrustedWorkspace } from '../workspaceTrust';
 
 /**
  * Extraction commands: Extract Performance…, Extract Subject Folder… (both write files, so they need
@@ -42,10 +43,7 @@ export function registerExtractCommands(context: vscode.ExtensionContext): void 
 
 /** Runs a writing command only in a trusted workspace, and reports failures. */
 async function guarded(title: string, fn: () => Promise<void>): Promise<void> {
-  if (!vscode.workspace.isTrusted) {
-    void vscode.window.showWarningMessage(`${title} writes files, so it needs a trusted workspace (Workspaces: Manage Workspace Trust).`);
-    return;
-  }
+  if (!requireTrustedWorkspace(title)) return;
   try {
     await fn();
   } catch (err) {

@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import { registerBodyCompressCommands } from './bodyCompressCommands';
+import { registerBodyCompressEditorCommands } from './bodyCompressEditorCommands';
 import { registerExtractCommands } from './extractCommands';
 
 /**
@@ -9,5 +10,6 @@ import { registerExtractCommands } from './extractCommands';
 export function registerCommands(context: vscode.ExtensionContext): void {
   void context;
   registerBodyCompressCommands(context);
+  registerBodyCompressEditorCommands(context);
   registerExtractCommands(context);
 }

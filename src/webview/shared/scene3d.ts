@@ -9,11 +9,24 @@ export interface SceneView {
   target: [number, number, number];
 }
 
+/** Where a camera stands and looks (e.g. a capture camera to look through), in world units. */
+export interface CameraPose {
+  position: THREE.Vector3;
+  quaternion: THREE.Quaternion;
+  /** Vertical field of view, degrees. */
+  fov: number;
+}
+
 export interface Scene3dOptions {
   /** World "up" (RenderMe360's world has y pointing down). */
   up?: [number, number, number];
   /** Direction from the content towards the camera when fitting (default: from +z, slightly above). */
   viewFrom?: [number, number, number];
+  /**
+   * Multisampled edges (default true). Views redrawn many times a second turn it off: without a
+   * GPU (software WebGL) it multiplies the cost of every frame.
+   */
+  antialias?: boolean;
 }
 
 /**
@@ -34,13 +47,15 @@ export class Scene3d {
   private readonly changeListeners = new Set<() => void>();
   private frameRequested = false;
   private disposed = false;
+  /** The orbit view to return to after looking through a fixed camera. */
+  private orbitView: (SceneView & { fov: number }) | null = null;
   private readonly cleanup: (() => void)[] = [];
 
   constructor(private readonly options: Scene3dOptions = {}) {
     this.element = el('div', { class: 'scene3d' });
     let renderer: THREE.WebGLRenderer;
     try {
-      renderer = new THREE.WebGLRenderer({ antialias: true, preserveDrawingBuffer: true });
+      renderer = new THREE.WebGLRenderer({ antialias: options.antialias ?? true, preserveDrawingBuffer: true });
     } catch (err) {
       this.ok = false;
       this.element.append(
@@ -86,6 +101,7 @@ export class Scene3d {
   }
 
   get view(): SceneView {
+    if (this.orbitView) return { position: this.orbitView.position, target: this.orbitView.target };
     const p = this.camera.position;
     const t = this.ok ? this.controls.target : new THREE.Vector3();
     return { position: [p.x, p.y, p.z], target: [t.x, t.y, t.z] };
@@ -93,6 +109,10 @@ export class Scene3d {
 
   set view(v: SceneView) {
     if (!this.ok) return;
+    if (this.orbitView) {
+      this.orbitView = { ...v, fov: this.orbitView.fov };
+      return;
+    }
     this.camera.position.set(...v.position);
     this.controls.target.set(...v.target);
     this.controls.update();
@@ -114,16 +134,21 @@ export class Scene3d {
   }
 
   /**
-   * Points the camera at `object` from the configured direction so that all its visible geometry is
-   * in view (every vertex is checked, sampled for large meshes: tighter than a bounding sphere).
+   * Points the camera at `object` from the configured direction (or `from`) so that all its visible
+   * geometry is in view (every vertex is checked, sampled for large meshes: tighter than a bounding
+   * sphere).
    */
-  fit(object: THREE.Object3D, margin = 1.08): void {
-    if (!this.ok) return;
+  fit(object: THREE.Object3D | THREE.Object3D[], margin = 1.08, from?: THREE.Vector3): void {
+    if (!this.ok || this.orbitView) return;
+    this.fitPoints((Array.isArray(object) ? object : [object]).flatMap(visibleVertices), margin, from);
+  }
+
+  /** Like fit, for world points (e.g. the corners of a box that has to stay in view). */
+  fitPoints(points: THREE.Vector3[], margin = 1.08, from?: THREE.Vector3): void {
+    if (!this.ok || this.orbitView || points.length === 0) return;
     this.resize();
-    const points = visibleVertices(object);
-    if (points.length === 0) return;
     const centre = new THREE.Box3().setFromPoints(points).getCenter(new THREE.Vector3());
-    const back = new THREE.Vector3(...(this.options.viewFrom ?? [0, 0.3, 1])).normalize();
+    const back = (from?.clone() ?? new THREE.Vector3(...(this.options.viewFrom ?? [0, 0.3, 1]))).normalize();
     // Camera axes for that direction: x right, y up on screen.
     const right = new THREE.Vector3().crossVectors(this.camera.up, back).normalize();
     const up = new THREE.Vector3().crossVectors(back, right);
@@ -145,6 +170,47 @@ export class Scene3d {
     this.requestRender();
   }
 
+  /**
+   * Looks through a fixed camera (orbiting is off meanwhile), or with null returns to the orbit
+   * view the user had before.
+   */
+  lookThrough(pose: CameraPose | null): void {
+    if (!this.ok) return;
+    if (pose) {
+      if (!this.orbitView) this.orbitView = { ...this.view, fov: this.camera.fov };
+      this.controls.enabled = false;
+      this.camera.position.copy(pose.position);
+      this.camera.quaternion.copy(pose.quaternion);
+      this.camera.fov = pose.fov;
+      // World units are metres in our views: 1 cm to 1 km.
+      this.camera.near = 0.01;
+      this.camera.far = 1000;
+      this.camera.updateProjectionMatrix();
+    } else if (this.orbitView) {
+      const back = this.orbitView;
+      this.orbitView = null;
+      this.camera.fov = back.fov;
+      this.controls.enabled = true;
+      this.view = back;
+      this.camera.updateProjectionMatrix();
+    }
+    this.requestRender();
+  }
+
+  /** Whether the view is looking through a fixed camera (see lookThrough). */
+  get lookingThrough(): boolean {
+    return this.orbitView !== null;
+  }
+
+  /** The 3D view as PNG bytes, as drawn now. */
+  async toPng(): Promise<Uint8Array> {
+    if (!this.ok) throw new Error('The 3D view is unavailable');
+    this.renderer.render(this.scene, this.camera);
+    const blob = await new Promise<Blob | null>((resolve) => this.renderer.domElement.toBlob(resolve, 'image/png'));
+    if (!blob) throw new Error('The 3D view could not be captured');
+    return new Uint8Array(await blob.arrayBuffer());
+  }
+
   /** Shows a reference grid of `size` metres on the plane through `origin` perpendicular to up. */
   setGrid(size: number, origin = new THREE.Vector3()): void {
     if (!this.ok) return;
@@ -156,6 +222,13 @@ export class Scene3d {
     const axes = new THREE.AxesHelper(size / 8);
     this.grid.add(grid, axes);
     this.applyTheme();
+  }
+
+  /** Shows or hides the grid and axes (see setGrid). */
+  setGridVisible(visible: boolean): void {
+    if (!this.ok || this.grid.visible === visible) return;
+    this.grid.visible = visible;
+    this.requestRender();
   }
 
   /** Re-renders on the next animation frame (at most once per frame). */

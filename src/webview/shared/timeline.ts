@@ -22,6 +22,11 @@ export interface TimelineOptions {
   frame?: number;
   speed?: number;
   loop?: boolean;
+  /**
+   * Frames [0, available) can be shown now; the rest are not reachable yet (a file still being
+   * indexed). Defaults to all. The track shows how far it reaches.
+   */
+  available?: number;
 }
 
 /** What a frame listener may return: a promise makes playback wait for it (frames are skipped). */
@@ -32,7 +37,9 @@ const SPEEDS = [0.25, 0.5, 1, 2];
 /**
  * A frame slider with play/pause at a frame rate, speed, loop and single-frame steps; the keyboard
  * (Space, Left/Right, Home/End) works anywhere on the page except in text fields. Playback keeps
- * real time: while a listener is still drawing, frames are skipped rather than slowed down.
+ * real time: while a listener is still drawing, frames are skipped rather than slowed down. The
+ * frame count may grow, and only the first `available` frames may be reachable yet: playback
+ * then waits at the last reachable frame.
  */
 export class Timeline {
   readonly element: HTMLElement;
@@ -52,10 +59,13 @@ export class Timeline {
   private readonly playButton: HTMLElement;
   private readonly speedSelect: HTMLElement & { value: string };
   private readonly loopBox: HTMLElement & { checked: boolean };
+  private readonly availableBar: HTMLElement;
+  private availableValue: number;
 
   constructor(private readonly options: TimelineOptions) {
     const last = Math.max(0, options.frameCount - 1);
-    this.frameValue = clamp(options.frame ?? 0, 0, last);
+    this.availableValue = Math.min(options.available ?? options.frameCount, options.frameCount);
+    this.frameValue = clamp(options.frame ?? 0, 0, Math.max(0, Math.min(last, this.availableValue - 1)));
     this.speedValue = SPEEDS.includes(options.speed ?? 1) ? (options.speed ?? 1) : 1;
     this.loopValue = options.loop ?? true;
     this.slider = el('input', {
@@ -88,18 +98,19 @@ export class Timeline {
       this.notifyState();
     });
     this.label = el('span', { class: 'timeline-label', id: 'timeline-label', 'aria-live': 'off' });
+    this.availableBar = el('div', { class: 'timeline-available', id: 'timeline-available', 'aria-hidden': 'true' });
     this.element = el(
       'div',
       { class: 'timeline', role: 'group', 'aria-label': 'Timeline' },
       stepBack,
       this.playButton,
       stepForward,
-      this.slider,
+      el('div', { class: 'timeline-track' }, this.slider, this.availableBar),
       this.label,
       this.speedSelect,
       this.loopBox,
     );
-    this.updateUi();
+    this.setAvailable(this.availableValue);
     document.addEventListener('keydown', (e) => this.onKey(e));
   }
 
@@ -113,6 +124,33 @@ export class Timeline {
 
   get fps(): number {
     return this.options.fps;
+  }
+
+  /** Frames [0, available) can be shown now. */
+  get available(): number {
+    return this.availableValue;
+  }
+
+  /** The file turned out to have `frameCount` frames (known once it has been read to the end). */
+  setFrameCount(frameCount: number): void {
+    this.options.frameCount = Math.max(0, frameCount);
+    this.slider.max = String(Math.max(0, frameCount - 1));
+    this.setAvailable(Math.min(this.availableValue, frameCount));
+    if (this.frameValue > this.lastReachable) this.show(this.lastReachable);
+  }
+
+  /** Frames [0, available) became reachable (more of the file was indexed). */
+  setAvailable(available: number): void {
+    this.availableValue = clamp(available, 0, this.options.frameCount);
+    const { frameCount } = this.options;
+    this.availableBar.hidden = this.availableValue >= frameCount;
+    this.availableBar.style.width = `${frameCount > 1 ? (100 * Math.max(0, this.availableValue - 1)) / (frameCount - 1) : 100}%`;
+    this.updateUi();
+  }
+
+  /** The last frame that can be shown now. */
+  private get lastReachable(): number {
+    return Math.max(0, Math.min(this.options.frameCount, this.availableValue) - 1);
   }
 
   get playing(): boolean {
@@ -148,7 +186,7 @@ export class Timeline {
 
   /** Jumps to `frame` (clamped); playback continues from there. */
   seek(frame: number): void {
-    const f = clamp(Math.round(frame), 0, Math.max(0, this.options.frameCount - 1));
+    const f = clamp(Math.round(frame), 0, this.lastReachable);
     if (this.playingValue) {
       this.origin = { frame: f, at: performance.now() };
       this.restartClock();
@@ -210,6 +248,12 @@ export class Timeline {
     this.clockRunning = clockTime !== null;
     const seconds = clockTime ?? this.origin.frame / fps + ((now - this.origin.at) / 1000) * this.speedValue;
     let target = Math.floor(seconds * fps + 1e-6);
+    // Not indexed that far yet: wait at the last reachable frame (time goes on from there).
+    if (target > this.lastReachable && this.lastReachable < frameCount - 1) {
+      target = this.lastReachable;
+      this.origin = { frame: target, at: now };
+      this.restartClock();
+    }
     if (target >= frameCount) {
       if (!this.loopValue) {
         this.show(frameCount - 1);
@@ -256,7 +300,7 @@ export class Timeline {
   private onKey(e: KeyboardEvent): void {
     if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey || !this.element.isConnected) return;
     if (isTextInput(e.composedPath()[0])) return;
-    const last = this.options.frameCount - 1;
+    const last = this.lastReachable;
     const actions: Record<string, () => void> = {
       ' ': () => this.toggle(),
       ArrowLeft: () => this.step(e.shiftKey ? -10 : -1),
