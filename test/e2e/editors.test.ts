@@ -77,7 +77,7 @@ test('an SMC view keeps its scroll position when its tab is hidden and shown aga
     await vscode.webviewFrame('h1', { text: 'h0' });
     await vscode.switchToTab('0026_s1_all_anno.smc');
     const again = await vscode.webviewFrame('h1', { text: 's1_all' });
-    await again.waitForFunction((y) => Math.abs(window.scrollY - y) <= 2, scrolled, { timeout: 10_000 });
+    await again.waitForFunction((y) => Math.abs(window.scrollY - y) <= 2, scrolled, { timeout: 20_000 });
   } finally {
     await vscode.page.setViewportSize({ width: 1400, height: 900 });
   }

@@ -73,7 +73,8 @@ export function keepScrollPosition(): void {
 
   let pending = false;
   window.addEventListener('scroll', () => {
-    if (pending || restoring) return;
+    // A tab being hidden can shrink or unload the frame, which scrolls it to the top: not the user's position.
+    if (pending || restoring || document.visibilityState === 'hidden' || window.innerHeight === 0) return;
     pending = true;
     requestAnimationFrame(() => {
       pending = false;
@@ -83,4 +84,4 @@ export function keepScrollPosition(): void {
 }
 
 /** How long a restored page may take to grow tall enough for its saved scroll position. */
-const RESTORE_SCROLL_MS = 5000;
+const RESTORE_SCROLL_MS = 15_000;
