@@ -1,6 +1,6 @@
 import * as THREE from 'three';
 import type { BodyCompressCamera, BodyCompressFrame, BodyCompressPerson } from '../../protocol/bodyCompressProtocol';
-import { Scene3d, themeColor } from '../shared/scene3d';
+import { Scene3d, themeColor } from '../common/scene3d';
 import { colorize } from './colorMap';
 import { bonesFor } from './skeleton';
 import type { BodyCompressViewState } from './state';

@@ -1,4 +1,4 @@
-import { el } from '../shared/dom';
+import { el } from '../common/dom';
 
 /** Viridis at five stops: perceptually even, readable for colour-blind users, on light and dark themes. */
 const STOPS: [number, number, number][] = [

@@ -3,9 +3,9 @@ import '@vscode-elements/elements/dist/vscode-tree-item/index.js';
 import '@vscode-elements/elements/dist/vscode-icon/index.js';
 import type { BodyCompressFrame, BodyCompressIndexState, BodyCompressOpened } from '../../protocol/bodyCompressProtocol';
 import { formatBytes } from '../../core/formatBytes';
-import { el } from '../shared/dom';
-import { linePlot, type LinePlot } from '../shared/linePlot';
-import { fieldTable, table } from '../shared/table';
+import { el } from '../common/dom';
+import { linePlot, type LinePlot } from '../common/linePlot';
+import { fieldTable, table } from '../common/table';
 
 /** Points of the persons-per-frame chart (long files are shown as the most people per bucket). */
 const CHART_POINTS = 600;

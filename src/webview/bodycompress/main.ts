@@ -1,6 +1,6 @@
 import type { BodyCompressHostEvents, BodyCompressRequests } from '../../protocol/bodyCompressProtocol';
-import { showErrorPage } from '../shared/errorPage';
-import { connectHost } from '../shared/host';
+import { showErrorPage } from '../common/errorPage';
+import { connectHost } from '../common/host';
 import { BodyCompressPage } from './page';
 
 const host = connectHost<BodyCompressRequests, BodyCompressHostEvents>();

@@ -10,9 +10,9 @@ import type {
   BodyCompressRequests,
 } from '../../protocol/bodyCompressProtocol';
 import { formatBytes } from '../../core/formatBytes';
-import { el, markWhenPainted, render } from '../shared/dom';
-import { Timeline } from '../shared/timeline';
-import { ViewState } from '../shared/viewState';
+import { el, markWhenPainted, render } from '../common/dom';
+import { Timeline } from '../common/timeline';
+import { ViewState } from '../common/viewState';
 import { BodyScene, type DisplayOptions } from './bodyScene';
 import { colorLegend, scaleMax } from './colorMap';
 import { FrameLoader } from './frameLoader';

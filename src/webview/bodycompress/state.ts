@@ -1,4 +1,4 @@
-import type { SceneView } from '../shared/scene3d';
+import type { SceneView } from '../common/scene3d';
 
 /** Everything the BodyCompress page remembers across hiding its tab and reloading the file. */
 export interface BodyCompressViewState {

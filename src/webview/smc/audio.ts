@@ -1,10 +1,10 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import type { SmcAudioTrack } from '../../protocol/smcProtocol';
-import { el } from '../shared/dom';
-import { themeColor } from '../shared/scene3d';
-import { fieldTable } from '../shared/table';
-import type { TimelineClock } from '../shared/timeline';
+import { el } from '../common/dom';
+import { themeColor } from '../common/scene3d';
+import { fieldTable } from '../common/table';
+import type { TimelineClock } from '../common/timeline';
 import type { SmcContext } from './context';
 
 /** Waveform buckets: one per device pixel of a wide editor. */

@@ -1,7 +1,7 @@
 import type { SmcCameraCalibration } from '../../protocol/smcProtocol';
-import { copyButton } from '../shared/clipboard';
-import { el } from '../shared/dom';
-import { table } from '../shared/table';
+import { copyButton } from '../common/clipboard';
+import { el } from '../common/dom';
+import { table } from '../common/table';
 import type { SmcContext } from './context';
 
 /**

@@ -1,10 +1,10 @@
 import type { RpcEndpoint } from '../../protocol/rpc';
 import type { SmcContents, SmcHostEvents, SmcImage, SmcOverview, SmcRequests } from '../../protocol/smcProtocol';
-import { BitmapCache } from '../shared/bitmapCache';
-import { decodeImage } from '../shared/images';
-import type { SceneView } from '../shared/scene3d';
-import type { Timeline } from '../shared/timeline';
-import type { ViewState } from '../shared/viewState';
+import { BitmapCache } from '../common/bitmapCache';
+import { decodeImage } from '../common/images';
+import type { SceneView } from '../common/scene3d';
+import type { Timeline } from '../common/timeline';
+import type { ViewState } from '../common/viewState';
 
 export type SmcHost = RpcEndpoint<SmcRequests, Record<never, never>, Record<never, never>, SmcHostEvents>;
 

@@ -1,7 +1,7 @@
 import type { SmcFlameFrame } from '../../protocol/smcProtocol';
-import { el } from '../shared/dom';
-import { linePlot, type LinePlot } from '../shared/linePlot';
-import { table } from '../shared/table';
+import { el } from '../common/dom';
+import { linePlot, type LinePlot } from '../common/linePlot';
+import { table } from '../common/table';
 import type { SmcContext } from './context';
 
 /** Parameters in reading order: the poses, translation, then identity and expression. */

@@ -1,5 +1,5 @@
-import { el } from '../shared/dom';
-import { drawFitted } from '../shared/images';
+import { el } from '../common/dom';
+import { drawFitted } from '../common/images';
 
 /** One thumbnail in a grid: a canvas with a caption, or a short message where there is no image. */
 export class Tile {

@@ -1,5 +1,5 @@
 import type { SmcKeypointOverlay } from '../../protocol/smcProtocol';
-import { themeColor } from '../shared/scene3d';
+import { themeColor } from '../common/scene3d';
 
 export interface OverlayLayers {
   detected: boolean;

@@ -1,10 +1,10 @@
 import type { Hdf5DocumentInfo, SmcContents, SmcHostEvents, SmcOverview, SmcRequests } from '../../protocol/smcProtocol';
-import { el, markWhenPainted, render } from '../shared/dom';
-import { showErrorPage } from '../shared/errorPage';
-import { connectHost, keepScrollPosition } from '../shared/host';
-import { createTabs, type TabSpec } from '../shared/tabs';
-import { Timeline } from '../shared/timeline';
-import { ViewState } from '../shared/viewState';
+import { el, markWhenPainted, render } from '../common/dom';
+import { showErrorPage } from '../common/errorPage';
+import { connectHost, keepScrollPosition } from '../common/host';
+import { createTabs, type TabSpec } from '../common/tabs';
+import { Timeline } from '../common/timeline';
+import { ViewState } from '../common/viewState';
 import { AudioView } from './audio';
 import { CalibrationView } from './calibration';
 import { CamerasView } from './cameras';

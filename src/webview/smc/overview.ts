@@ -1,8 +1,8 @@
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import type { SmcContents, SmcOverview } from '../../protocol/smcProtocol';
-import { el } from '../shared/dom';
-import { fieldTable, table } from '../shared/table';
+import { el } from '../common/dom';
+import { fieldTable, table } from '../common/table';
 
 export const KIND_LABEL: Record<SmcOverview['performanceKind'], string> = {
   expression: 'expression',

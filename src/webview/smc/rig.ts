@@ -2,8 +2,8 @@ import * as THREE from 'three';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { SmcCameraCalibration, SmcMesh } from '../../protocol/smcProtocol';
-import { el } from '../shared/dom';
-import { Scene3d, themeColor } from '../shared/scene3d';
+import { el } from '../common/dom';
+import { Scene3d, themeColor } from '../common/scene3d';
 import type { SmcContext, SmcViewState } from './context';
 
 /** Depth of the drawn camera frustums, metres (the rig's cameras stand 1.1-1.6 m from the head). */

@@ -5,8 +5,8 @@ import '@vscode-elements/elements/dist/vscode-split-layout/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import type { Hdf5ChildView, Hdf5DatasetView, Hdf5NodeView } from '../../protocol/smcProtocol';
-import { el } from '../shared/dom';
-import { fieldTable, table } from '../shared/table';
+import { el } from '../common/dom';
+import { fieldTable, table } from '../common/table';
 import type { SmcHost } from './context';
 
 export interface StructureState {

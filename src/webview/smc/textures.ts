@@ -1,6 +1,6 @@
 import type { SmcImage } from '../../protocol/smcProtocol';
-import { el } from '../shared/dom';
-import { drawFitted } from '../shared/images';
+import { el } from '../common/dom';
+import { drawFitted } from '../common/images';
 import type { SmcContext } from './context';
 import { TileGrid } from './imageTiles';
 
