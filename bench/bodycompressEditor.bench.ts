@@ -20,7 +20,7 @@ import { NdArray } from '../src/core/numpy/ndarray';
 import { BodyCompressSession } from '../src/extension/bodyCompressSession';
 import { JOINTS, VERTICES, walkingSequence } from './bodycompressData';
 import { buildLongFile } from './bodycompressLong';
-import { machineLine, writeResultsSection } from './results';
+import { diff, machineLine, median, ms, spread, writeResultsSection } from './results';
 import type { BodyCompressEditorTimings } from './bodycompressEditorTimings';
 
 const ROOT = join(__dirname, '..');
@@ -102,13 +102,6 @@ async function hostFramesPerSecond(path: string): Promise<number> {
   }
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? (s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2) : Number.NaN;
-};
-const ms = (v: number) => `${Math.round(v)} ms`;
-const spread = (xs: number[]) => (xs.length ? `${ms(median(xs))} (${ms(Math.min(...xs))}–${ms(Math.max(...xs))}, n=${xs.length})` : '—');
-const diff = (a: number[], b: number[]) => a.map((v, i) => v - b[i]!);
 const mib = (v: number) => `${Math.round(v)} MiB`;
 
 async function main(): Promise<void> {

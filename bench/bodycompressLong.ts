@@ -12,9 +12,7 @@ import { compressBuffer } from '../src/core/bodycompress/xzEncode';
  */
 export async function buildLongFile(grouped: string, long: string, repeat: number): Promise<number> {
   const src = await openBodyCompress(grouped, { index: false });
-  console.log('  opened');
   const frames = (await src.indexed()).frames;
-  console.log('  indexed');
   const dataStart = src.head.dataStart!;
   const head = await open(grouped, 'r');
   const out = await open(long, 'w');

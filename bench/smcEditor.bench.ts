@@ -13,21 +13,13 @@ import { spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { BENCH_OUT, benchFiles, benchFilesReady } from './smcBenchSpec';
-import { machineLine, writeResultsSection } from './results';
+import { diff, machineLine, median, spread, writeResultsSection } from './results';
 import type { SmcEditorTimings } from './smcEditorTimings';
 
 const ROOT = join(__dirname, '..');
 const FULL_RES_FILE = join(BENCH_OUT, 'fullres', '0095_e0_raw.smc');
 /** Repetitions of each timed step (medians are reported: the machine is shared). */
 const REPEAT = 7;
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? (s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2) : Number.NaN;
-};
-const diff = (a: number[], b: number[]) => a.map((v, i) => v - b[i]!);
-const ms = (v: number) => `${Math.round(v)} ms`;
-const spread = (xs: number[]) => `${ms(median(xs))} (${ms(Math.min(...xs))}–${ms(Math.max(...xs))}, n=${xs.length})`;
 
 async function main(): Promise<void> {
   if (!benchFilesReady()) {

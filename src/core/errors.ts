@@ -42,6 +42,11 @@ export function inputErrorFromFs(err: unknown, path: string): unknown {
   return err;
 }
 
+/** True for the error a cancelled operation rejects with (AbortSignal's DOMException or an Error named AbortError). */
+export function isAbortError(err: unknown): boolean {
+  return (err as { name?: unknown } | null)?.name === 'AbortError';
+}
+
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }

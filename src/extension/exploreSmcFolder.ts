@@ -12,6 +12,9 @@ export const EXPLORE_SCHEME = 'bodycapture-explore';
 
 export class ExploreDocuments implements vscode.TextDocumentContentProvider {
   private readonly pages = new Map<string, string>();
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  /** A folder explored again gets the same URI: VS Code re-reads an already open page only when told. */
+  readonly onDidChange = this.changed.event;
 
   provideTextDocumentContent(uri: vscode.Uri): string {
     return this.pages.get(uri.toString()) ?? '';
@@ -25,6 +28,7 @@ export class ExploreDocuments implements vscode.TextDocumentContentProvider {
     );
     const uri = vscode.Uri.from({ scheme: EXPLORE_SCHEME, path: `/${basename(folder.fsPath)} SMC summary.md`, query: folder.toString() });
     this.pages.set(uri.toString(), exploreMarkdown(index));
+    this.changed.fire(uri);
     const doc = await vscode.workspace.openTextDocument(uri);
     await vscode.commands.executeCommand('markdown.showPreview', doc.uri);
   }
@@ -32,7 +36,7 @@ export class ExploreDocuments implements vscode.TextDocumentContentProvider {
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
-export function exploreMarkdown(index: SmcFolderIndex): string {
+function exploreMarkdown(index: SmcFolderIndex): string {
   const rel = (row: SmcFileRow | null) => (row ? `\`${cell(relative(index.root, row.path))}\`` : '—');
   const header = (p: SmcFolderIndex['performances'][number]) => p.anno?.header ?? p.raw?.header;
   const total = index.performances.reduce((n, p) => n + (p.anno?.size ?? 0) + (p.raw?.size ?? 0), 0);

@@ -100,7 +100,7 @@ async function askParsed<T>(title: string, value: string, prompt: string, parse:
 }
 
 /** The configured output folder (relative paths are inside the first workspace folder). */
-export function defaultOutputFolder(): vscode.Uri | undefined {
+function defaultOutputFolder(): vscode.Uri | undefined {
   const setting = vscode.workspace.getConfiguration('bodyCapture.extract').get<string>('outputFolder', 'extracted') || 'extracted';
   if (/^([a-z]:)?[\\/]/i.test(setting)) return vscode.Uri.file(setting);
   const ws = vscode.workspace.workspaceFolders?.[0];

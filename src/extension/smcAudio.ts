@@ -10,7 +10,7 @@ import { wavByteLength, wavHeader } from '../core/writers/wav';
 /** Sample frames read per window (one second at 48 kHz is 48,000). */
 const WINDOW = 1 << 18;
 /** The biggest WAV sent to a webview: about 9 minutes of 48 kHz stereo. */
-export const MAX_WAV_BYTES = 200 * 2 ** 20;
+const MAX_WAV_BYTES = 200 * 2 ** 20;
 
 export interface AudioSource {
   sampleCount: number;

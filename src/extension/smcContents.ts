@@ -7,9 +7,9 @@ import { contentsOf } from '../core/smc/smcSummary';
 import type { SmcCameraRow, SmcContents, SmcFileKind, SmcFlameParameter, SmcPartRow } from '../protocol/smcProtocol';
 
 /** RenderMe360 is captured at 30 fps (the dataset's README); the files do not record a rate. */
-export const SMC_FPS = 30;
+const SMC_FPS = 30;
 /** FLAME parameters with at most this many values per frame are plotted over frames. */
-export const MAX_PLOTTED_VALUES = 100;
+const MAX_PLOTTED_VALUES = 100;
 
 /** What the views need from both files' inventories: parts, warnings, cameras, frame range. */
 export function smcContents(header: SmcHeader, inv: PerformanceInventory): SmcContents {

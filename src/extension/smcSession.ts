@@ -32,7 +32,7 @@ export function closeSmcSource(source: SmcSource): void {
 }
 
 /** Requests answered by a session (the rest need VS Code itself). */
-export type SmcSessionRequests = Omit<SmcRequests, 'reopenWith' | 'open' | 'copyText'>;
+type SmcSessionRequests = Omit<SmcRequests, 'reopenWith' | 'open' | 'copyText'>;
 type Handlers = { [M in keyof SmcSessionRequests]: (params: unknown) => Promise<SmcSessionRequests[M]['result']> };
 
 /** Audio envelope buckets the webview may ask for (one per pixel of a wide waveform at most). */
@@ -224,7 +224,7 @@ export class SmcSession {
 const MIME = { jpeg: 'image/jpeg', png: 'image/png', unknown: 'application/octet-stream' } as const;
 
 /** The stored bytes in a buffer of their own: a view into a larger buffer would send all of it. */
-export function smcImage(img: EncodedImage | null): SmcImage | null {
+function smcImage(img: EncodedImage | null): SmcImage | null {
   if (!img) return null;
   const b = img.bytes;
   const bytes = b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? b : b.slice();

@@ -6,7 +6,7 @@ import type { Hdf5DatasetView, Hdf5NodeView } from '../protocol/smcProtocol';
 import { ParamError } from './requestParams';
 
 /** Members listed per group: a raw file's colour group holds thousands of frames. */
-export const MAX_LISTED_CHILDREN = 1000;
+const MAX_LISTED_CHILDREN = 1000;
 /** Characters of an attribute value shown. */
 const MAX_VALUE_CHARS = 300;
 
@@ -40,7 +40,7 @@ function childView(c: Hdf5TreeNode): NonNullable<Hdf5NodeView['children']>[numbe
   };
 }
 
-export function datasetView(d: Hdf5DatasetInfo): Hdf5DatasetView {
+function datasetView(d: Hdf5DatasetInfo): Hdf5DatasetView {
   return {
     dtype: d.dtype.name,
     shape: d.shape,

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { Frame } from 'playwright-core';
 import { RESULTS_DIR, VsCodeSession } from './vscodeSession';
 import { expectedJson } from '../helpers/fixtures';
+import { firstVertexOf, peopleIn } from '../helpers/bodycompressExpected';
 import { decodePng } from '../helpers/png';
 import { gridFaces } from '../helpers/gridFaces';
 import { NdArray } from '../../src/core/numpy/ndarray';
@@ -32,9 +33,6 @@ before(async () => {
 after(async () => {
   await vscode?.close();
 });
-
-/** People in a frame of the reference: the leading dimension of its vertices. */
-const peopleIn = (f: any): number => f.values.vertices.shape[0];
 
 async function text(frame: Frame, selector: string): Promise<string> {
   return ((await frame.locator(selector).first().textContent()) ?? '').trim();
@@ -93,14 +91,13 @@ async function assertFrame(frame: Frame, exp: any, f: number): Promise<void> {
   const ef = exp.frames[f];
   assert.equal(Number(await text(frame, '#frame-persons')), peopleIn(ef), `people in frame ${f}`);
   const shown = await text(frame, '#first-vertex');
-  const v = ef.values.vertices;
-  const flat: number[] = v.head ?? v.values;
-  if (flat.length < 3) {
+  const want = firstVertexOf(ef);
+  if (!want) {
     assert.equal(shown, '—', `frame ${f} has no vertex`);
     return;
   }
   // float32 decimals that read back as exactly the reference's float32 values.
-  assert.deepEqual(shown.split(/\s+/).map((t) => Math.fround(Number(t))), flat.slice(0, 3).map((x) => Math.fround(x)), `first vertex of frame ${f}: ${shown}`);
+  assert.deepEqual(shown.split(/\s+/).map((t) => Math.fround(Number(t))), want.map((x) => Math.fround(x)), `first vertex of frame ${f}: ${shown}`);
 }
 
 test('one person: frame count, the first frame at once, people and first vertex after seeking, a 3D view that is not blank', async () => {

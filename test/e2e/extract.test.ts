@@ -4,7 +4,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { VsCodeSession } from './vscodeSession';
 import { expectedJson } from '../helpers/fixtures';
-import { createHash } from 'node:crypto';
+import { sha256 } from '../helpers/extractTree';
 
 let vscode: VsCodeSession;
 
@@ -15,8 +15,6 @@ before(async () => {
 after(async () => {
   await vscode?.close();
 });
-
-const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 const answer = (question: string, text: string | null, row?: string, screenshot?: string) =>
   vscode.answerQuickPick(question, text, row, screenshot);

@@ -5,12 +5,12 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { ROOT } from '../../scripts/codeServer.mjs';
 import { VsCodeSession } from './vscodeSession';
 import { answersAll } from './webviewChannel';
 import { EDITORS, readRequests } from '../helpers/editorFixtures';
+import { fileStates } from '../helpers/extractTree';
 
 interface ContributedCommand {
   command: string;
@@ -38,16 +38,6 @@ before(async () => {
 after(async () => {
   await vscode?.close();
 });
-
-/** Every file under the workspace with its size and modification time. */
-async function snapshot(): Promise<string[]> {
-  const out: string[] = [];
-  for (const name of (await readdir(vscode.workspace, { recursive: true })).sort()) {
-    const s = await stat(join(vscode.workspace, name));
-    out.push(`${name} ${s.size} ${s.mtimeMs}`);
-  }
-  return out;
-}
 
 test('the window is in Restricted Mode', async () => {
   await vscode.page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first().waitFor({ timeout: 30_000 });
@@ -79,7 +69,7 @@ test('the Command Palette offers the read-only commands only', async () => {
 });
 
 test('each writing command, run anyway, says it requires a trusted workspace and writes nothing', async () => {
-  const files = await snapshot();
+  const files = await fileStates(vscode.workspace);
   // From inside the last editor opened (a webview passes its keybindings on to the workbench).
   const frame = await vscode.webviewFrame('#app:not([aria-busy])');
   await frame.locator('body').click({ position: { x: 5, y: 5 } });
@@ -96,5 +86,5 @@ test('each writing command, run anyway, says it requires a trusted workspace and
     await toast.waitFor({ state: 'hidden' });
   }
   assert.equal(await vscode.page.locator('.quick-input-widget input:visible').count(), 0, 'no picker opened');
-  assert.deepEqual(await snapshot(), files);
+  assert.deepEqual(await fileStates(vscode.workspace), files);
 });

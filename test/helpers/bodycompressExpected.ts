@@ -13,6 +13,16 @@ export function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
+/** People in a frame of the reference: the leading dimension of its vertices. */
+export const peopleIn = (f: any): number => f.values.vertices.shape[0];
+
+/** The first vertex of a frame of the reference, from its `head` (or `values` for small arrays); null when it has none. */
+export function firstVertexOf(f: any): number[] | null {
+  const v = f.values.vertices;
+  const flat: number[] = v.head ?? v.values;
+  return flat.length >= 3 ? flat.slice(0, 3) : null;
+}
+
 function number(expected: unknown): number {
   if (typeof expected === 'number') return expected;
   if (expected === 'NaN') return NaN;

@@ -1,9 +1,8 @@
 import { runPython } from './python';
-import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 
-export const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+export { sha256 } from './bodycompressExpected';
 
 /** Every file under `root` ('/'-separated relative paths, sorted) with its size. */
 export async function listTree(root: string): Promise<Map<string, number>> {
@@ -17,6 +16,16 @@ export async function listTree(root: string): Promise<Map<string, number>> {
   };
   await walk(root);
   return new Map([...out].sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+/** Every entry under `root` (sorted) with its size and modification time, to show nothing was written. */
+export async function fileStates(root: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const name of (await readdir(root, { recursive: true })).sort()) {
+    const s = await stat(join(root, name));
+    out.push(`${name} ${s.size} ${s.mtimeMs}`);
+  }
+  return out;
 }
 
 export async function treeBytes(root: string): Promise<number> {

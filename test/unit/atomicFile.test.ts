@@ -1,19 +1,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, readdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createAtomicWriteStream, isTemporaryPath, writeFileAtomic } from '../../src/core/io/atomicFile';
+import { tempDir } from '../helpers/tempDir';
 
 test('writeFileAtomic leaves only the final file', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'bcv-atomic-'));
+  const dir = await tempDir('atomic');
   await writeFileAtomic(join(dir, 'sub', 'a.txt'), 'hello');
   assert.equal(await readFile(join(dir, 'sub', 'a.txt'), 'utf8'), 'hello');
   assert.deepEqual(await readdir(join(dir, 'sub')), ['a.txt']);
 });
 
 test('an aborted stream leaves nothing; a committed one appears only at commit', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'bcv-atomic-'));
+  const dir = await tempDir('atomic');
   const a = await createAtomicWriteStream(join(dir, 'big.bin'));
   a.stream.write(Buffer.alloc(1000, 1));
   const during = await readdir(dir);

@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cli } from '../helpers/cli';
 import { openBodyCompress } from '../../src/core/bodycompress/reader';
@@ -9,9 +8,9 @@ import { NdArray } from '../../src/core/numpy/ndarray';
 import { NpzReader, writeNpz } from '../../src/core/numpy/npz';
 import { assertTypedJson } from '../helpers/bodycompressExpected';
 import { expectedJson, fixturePath } from '../helpers/fixtures';
+import { tempDir } from '../helpers/tempDir';
 
 const bc = (name: string) => fixturePath('bodycompress', `${name}.xz`);
-const tempDir = () => mkdtemp(join(tmpdir(), 'bcv-cli-'));
 
 test('info --json: counted frames, keys, people, blocks and sizes', async () => {
   const exp = expectedJson('bodycompress', 'multi_person_varying');
@@ -44,7 +43,7 @@ test('info --json: counted frames, keys, people, blocks and sizes', async () => 
 
 test('export npz then compress the folder: the reference msgpack again', async () => {
   const exp = expectedJson('bodycompress', 'tiny_full_1024v');
-  const dir = await tempDir();
+  const dir = await tempDir('cli');
   const r = await cli('export', bc('tiny_full_1024v'), '--out', join(dir, 'frames'), '--json');
   assert.equal(r.code, 0, r.err);
   assert.deepEqual(JSON.parse(r.out), { out: join(dir, 'frames'), format: 'npz', frames: 3, files: 4 });
@@ -69,7 +68,7 @@ test('export npz then compress the folder: the reference msgpack again', async (
 
 test('export ply/obj: one file per person and frame in the range', async () => {
   const exp = expectedJson('bodycompress', 'multi_person_varying');
-  const dir = await tempDir();
+  const dir = await tempDir('cli');
   const r = await cli('export', bc('multi_person_varying'), '--out', dir, '--format', 'ply', '--frames', '8:16:2');
   assert.equal(r.code, 0, r.err);
   const expected = [8, 10, 12, 14].flatMap((i) =>
@@ -82,7 +81,7 @@ test('export ply/obj: one file per person and frame in the range', async () => {
 });
 
 test('compress .npz arrays with a time axis; bad input exits 2 with one line and leaves no file', async () => {
-  const dir = await tempDir();
+  const dir = await tempDir('cli');
   const T = 4;
   const v = Float32Array.from({ length: T * 2 * 5 * 3 }, (_, i) => (i % 7) * 10.5 - 30.5);
   const j = Float32Array.from({ length: T * 2 * 2 * 3 }, (_, i) => i * 0.5);

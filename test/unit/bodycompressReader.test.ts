@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { encodeMsgpack } from '../../src/core/bodycompress/msgpack';
 import { compressBuffer, defaultCompressor } from '../../src/core/bodycompress/xzEncode';
@@ -11,6 +10,7 @@ import type { XzEngine } from '../../src/core/bodycompress/xzDecode';
 import { systemXz } from '../../src/core/bodycompress/systemXz';
 import { assertTypedJson } from '../helpers/bodycompressExpected';
 import { expectedJson, fixturePath } from '../helpers/fixtures';
+import { tempDir } from '../helpers/tempDir';
 
 const FIXTURES = ['worked_example', 'extra_keys_small', 'tiny_full_1024v', 'single_person_30f', 'multi_person_varying', 'long_300f_multiblock', 'legacy_v010'];
 // The wasm decoder is what users without xz get; the system xz is the fast path.
@@ -172,7 +172,7 @@ test('a file whose writer never reached close() (data_start nil) still yields it
   const patched = new Uint8Array(bytes);
   patched.fill(0, 0, metadataStart);
   patched.set(initial, 0);
-  const path = join(await mkdtemp(join(tmpdir(), 'bcv-unfinished-')), 'unfinished.xz');
+  const path = join(await tempDir('unfinished'), 'unfinished.xz');
   await writeFile(path, patched);
   const f = await openBodyCompress(path);
   try {

@@ -1,8 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openBodyCompress } from '../../src/core/bodycompress/reader';
 import { createBodyCompressWriter, type WriterOptions } from '../../src/core/bodycompress/writer';
@@ -11,13 +10,10 @@ import { InputError } from '../../src/core/errors';
 import { NdArray } from '../../src/core/numpy/ndarray';
 import { assertTypedJson, sha256 } from '../helpers/bodycompressExpected';
 import { expectedJson, fixturePath } from '../helpers/fixtures';
+import { tempDir } from '../helpers/tempDir';
 
 const xz = systemXz();
 const xzVersion = xz ? /(\d+\.\d+\.\d+)/.exec(execFileSync(xz, ['--version'], { encoding: 'utf8' }))?.[1] : null;
-
-async function tempDir(): Promise<string> {
-  return mkdtemp(join(tmpdir(), 'bcv-writer-'));
-}
 
 /** Decodes a fixture and writes its frames again with our writer. */
 async function rewrite(name: string, out: string, options: WriterOptions = {}) {
@@ -34,7 +30,7 @@ async function rewrite(name: string, out: string, options: WriterOptions = {}) {
 for (const name of ['worked_example', 'extra_keys_small', 'tiny_full_1024v', 'multi_person_varying']) {
   test(`${name}: rewriting the decoded frames gives the reference msgpack (and, with xz ${xzVersion ?? '—'}, the same file)`, async () => {
     const exp = expectedJson('bodycompress', name);
-    const out = join(await tempDir(), `${name}.xz`);
+    const out = join(await tempDir('writer'), `${name}.xz`);
     const r = await rewrite(name, out);
     assert.equal(r.frames, exp.n_frames);
     assert.equal(r.dataSha256, exp.wire.data_msgpack_sha256);
@@ -57,7 +53,7 @@ for (const name of ['worked_example', 'extra_keys_small', 'tiny_full_1024v', 'mu
 
 test('lzma-native (no xz installed) and --block-frames: the same msgpack, many blocks, random access from our own file', async () => {
   const exp = expectedJson('bodycompress', 'multi_person_varying');
-  const dir = await tempDir();
+  const dir = await tempDir('writer');
   const out = join(dir, 'grouped.xz');
   const r = await rewrite('multi_person_varying', out, { compressor: 'lzma-native', blockFrames: 5, verifyEngine: 'wasm' });
   assert.equal(r.dataSha256, exp.wire.data_msgpack_sha256);
@@ -78,7 +74,7 @@ test('lzma-native (no xz installed) and --block-frames: the same msgpack, many b
 });
 
 test('bad frames are refused without harming the file; abort and failures leave nothing behind', async () => {
-  const dir = await tempDir();
+  const dir = await tempDir('writer');
   const out = join(dir, 'out.xz');
   const frame = (x: number) => ({
     vertices: NdArray.fromTyped(Float32Array.of(x, 2, 3, 4, 5, 6), [1, 2, 3]),

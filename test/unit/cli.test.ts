@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cli } from '../helpers/cli';
 import { expectedJson, fixturePath } from '../helpers/fixtures';
+import { tempDir } from '../helpers/tempDir';
 
 test('info --json on an SMC prints the reference header fields', async () => {
   const exp = expectedJson('smc', '0026_e0_anno');
@@ -100,10 +101,9 @@ test('info on a folder lists its performances, paired', async () => {
 });
 
 test('info classifies every kind of bad SMC input with exit 2 and one line', async () => {
-  const { mkdtemp, writeFile } = await import('node:fs/promises');
-  const { tmpdir } = await import('node:os');
+  const { writeFile } = await import('node:fs/promises');
   const { join } = await import('node:path');
-  const dir = await mkdtemp(join(tmpdir(), 'bcv-cli-'));
+  const dir = await tempDir('cli');
   await writeFile(join(dir, 'text.smc'), 'not HDF5');
   await writeFile(join(dir, 'empty.smc'), '');
   const cases: [string, string][] = [

@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { existingExportFiles, exportFrames, formatFrameRange, parseFrameRange } from '../../src/core/bodycompress/exportFrames';
 import { openBodyCompress } from '../../src/core/bodycompress/reader';
@@ -10,8 +9,8 @@ import { InputError } from '../../src/core/errors';
 import type { NdArray } from '../../src/core/numpy/ndarray';
 import { cli } from '../helpers/cli';
 import { expectedJson, fixturePath } from '../helpers/fixtures';
+import { tempDir } from '../helpers/tempDir';
 
-const tempDir = () => mkdtemp(join(tmpdir(), 'bcv-export-'));
 const bc = (name: string) => fixturePath('bodycompress', `${name}.xz`);
 
 test('frame ranges: Python slices or one frame; bad text says what is wrong', () => {
@@ -27,7 +26,7 @@ test('frame ranges: Python slices or one frame; bad text says what is wrong', ()
 
 test('export a range, then compress the folder back: the same frames; earlier exports are found before replacing', async () => {
   const exp = expectedJson('bodycompress', 'multi_person_varying');
-  const dir = join(await tempDir(), 'frames');
+  const dir = join(await tempDir('export'), 'frames');
   assert.deepEqual(await existingExportFiles(dir, 'npz'), []);
   const seen: number[] = [];
   const r = await exportFrames(bc('multi_person_varying'), dir, { range: parseFrameRange('2:12:3'), onProgress: (p) => seen.push(p.frame) });
@@ -58,7 +57,7 @@ test('export a range, then compress the folder back: the same frames; earlier ex
 });
 
 test('cancelling an export removes what it wrote and the folder it made, and keeps what was there', async () => {
-  const root = await tempDir();
+  const root = await tempDir('export');
   const fresh = join(root, 'a', 'b');
   const abort = new AbortController();
   await assert.rejects(
@@ -76,7 +75,7 @@ test('cancelling an export removes what it wrote and the folder it made, and kee
 });
 
 test('export errors: a range past the end, and a file that is not BodyCompress', async () => {
-  const dir = await tempDir();
+  const dir = await tempDir('export');
   await assert.rejects(exportFrames(bc('worked_example'), join(dir, 'x'), { range: parseFrameRange('5:') }), /No frame in 5: exists/);
   await assert.rejects(exportFrames(bc('not_bodycompress'), join(dir, 'y')), (e: unknown) => e instanceof InputError && /not a BodyCompress file/.test(e.message));
   assert.deepEqual(await readdir(dir), ['x'], 'no folder for a file that cannot be read');

@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   defaultCompressOutput,
@@ -21,14 +20,13 @@ import { writeNpy } from '../../src/core/numpy/npy';
 import { writeNpz } from '../../src/core/numpy/npz';
 import { cli } from '../helpers/cli';
 import { runPython } from '../helpers/python';
-
-const tempDir = () => mkdtemp(join(tmpdir(), 'bcv-compress-'));
+import { tempDir } from '../helpers/tempDir';
 
 const py = (code: string) => runPython(code);
 
 /** Compresses with the core (what the CLI and the extension run) and decodes every frame. */
 async function compressAndRead(input: string, options: OpenInputOptions = {}) {
-  const out = join(await tempDir(), 'out.xz');
+  const out = join(await tempDir('compress'), 'out.xz');
   const source = await openCompressInput(input, options);
   try {
     await writeFrames(out, source, { metadata: source.metadata ?? null });
@@ -62,7 +60,7 @@ function maxError(decoded: ArrayLike<number>, expected: ArrayLike<number>): numb
 }
 
 test('npz with a time axis and the standard names: every array, person axis added, within half a step', async () => {
-  const dir = await tempDir();
+  const dir = await tempDir('compress');
   const [T, V, J] = [5, 40, 7];
   const v = points(T, 1, V, 1);
   const j = points(T, 1, J, 2);
@@ -90,7 +88,7 @@ test('npz with a time axis and the standard names: every array, person axis adde
 });
 
 test('other names and metres: suggested roles by alias, points scaled to mm, uncertainties kept in m', async () => {
-  const dir = await tempDir();
+  const dir = await tempDir('compress');
   const [T, P, V, J] = [3, 2, 30, 6];
   const vm = Float64Array.from(points(T, P, V, 3), (x) => x / 1000);
   const jm = Float64Array.from(points(T, P, J, 4), (x) => x / 1000);
@@ -131,7 +129,7 @@ test('other names and metres: suggested roles by alias, points scaled to mm, unc
 });
 
 test('.npy of vertices, and a folder of per-frame .npz with other names and metadata.json', async () => {
-  const dir = await tempDir();
+  const dir = await tempDir('compress');
   const [T, V] = [4, 12];
   const v = points(T, 1, V, 5);
   await writeNpy(join(dir, 'verts.npy'), NdArray.fromTyped(v, [T, V, 3]));
@@ -171,7 +169,7 @@ test('.npy of vertices, and a folder of per-frame .npz with other names and meta
 test(
   'npz written by numpy (np.savez, np.savez_compressed): decoded values equal numpy\'s own quantization',
   async () => {
-    const dir = await tempDir();
+    const dir = await tempDir('compress');
     // numpy computes the expected values as the reference does (spec 5.2/5.3): steps = round half to even
     // of x * 2 (float32), back through integers to float32 / 2.
     const expected = JSON.parse(
@@ -198,7 +196,7 @@ print(json.dumps({'v': q(v).ravel().tolist(), 'j': q(j).ravel().tolist()}))`),
 );
 
 test('wrong shapes, NaN, unknown units, bad metadata: one clear message each, and no file left behind', async () => {
-  const dir = await tempDir();
+  const dir = await tempDir('compress');
   const bad = async (arrays: [string, NdArray][], re: RegExp, options: OpenInputOptions = {}) => {
     const input = join(dir, 'bad.npz');
     await writeNpz(input, arrays);
@@ -254,7 +252,7 @@ test('wrong shapes, NaN, unknown units, bad metadata: one clear message each, an
 });
 
 test('cancelling compress stops at once and removes the temporary file', async () => {
-  const dir = await tempDir();
+  const dir = await tempDir('compress');
   await writeNpz(join(dir, 'in.npz'), [['vertices', NdArray.fromTyped(points(50, 1, 100, 9), [50, 100, 3])]]);
   const abort = new AbortController();
   const s = await openCompressInput(join(dir, 'in.npz'));
@@ -277,8 +275,26 @@ test('cancelling compress stops at once and removes the temporary file', async (
   assert.deepEqual(await readdir(dir), ['in.npz']);
 });
 
+test('cancelling while the output is verified replaces nothing: an existing file stays as it was', async () => {
+  const dir = await tempDir('compress');
+  await writeNpz(join(dir, 'in.npz'), [['vertices', NdArray.fromTyped(points(5, 1, 100, 4), [5, 100, 3])]]);
+  await writeFile(join(dir, 'in.xz'), 'the earlier output');
+  const abort = new AbortController();
+  const s = await openCompressInput(join(dir, 'in.npz'));
+  try {
+    await assert.rejects(
+      writeFrames(join(dir, 'in.xz'), s, { signal: abort.signal, onProgress: (p) => p.verifying && abort.abort() }),
+      (e: unknown) => (e as Error).name === 'AbortError',
+    );
+  } finally {
+    await s.close();
+  }
+  assert.equal(await readFile(join(dir, 'in.xz'), 'utf8'), 'the earlier output');
+  assert.deepEqual((await readdir(dir)).sort(), ['in.npz', 'in.xz']);
+});
+
 test('bodycap compress: --units, array names, --fps, default output, and --force to replace', async () => {
-  const dir = await tempDir();
+  const dir = await tempDir('compress');
   const vm = Float64Array.from(points(2, 1, 10, 11), (x) => x / 1000);
   await writeNpz(join(dir, 'take.npz'), [['verts', NdArray.fromTyped(vm, [2, 10, 3])]]);
   const missing = await cli('compress', join(dir, 'take.npz'));

@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { defaultConvertOutput, openSmcConversion } from '../../src/core/bodycompress/fromSmc';
 import { toJsonValue } from '../../src/core/bodycompress/pyValues';
@@ -13,15 +12,15 @@ import { SmcPerformance } from '../../src/core/smc/smcPerformance';
 import { cli } from '../helpers/cli';
 import { expectedJson, fixturePath } from '../helpers/fixtures';
 import { writeSmc } from '../helpers/smcWriter';
+import { tempDir } from '../helpers/tempDir';
 
 const smc = (name: string) => fixturePath('smc', `${name}.smc`);
-const tempDir = () => mkdtemp(join(tmpdir(), 'bcv-convert-'));
 /** Half of the 0.5 mm step, plus float32 rounding of values of a few hundred mm. */
 const TOLERANCE_MM = 0.25 + 1e-3;
 
 /** Converts an SMC with the core (as the CLI and the extension do) and decodes every frame. */
 async function convertAndRead(path: string, options: Parameters<typeof openSmcConversion>[1] = {}) {
-  const out = join(await tempDir(), 'out.xz');
+  const out = join(await tempDir('convert'), 'out.xz');
   const conversion = await openSmcConversion(path, options);
   try {
     await writeFrames(out, conversion, { metadata: conversion.metadata });
@@ -144,7 +143,7 @@ function flameFrame(V: number, t: number, poison?: number) {
 }
 
 test('gaps: a frame without FLAME or landmarks keeps its number, gets 0 points and is listed in the metadata', async () => {
-  const dir = await tempDir();
+  const dir = await tempDir('convert');
   const path = join(dir, '0099_e2_anno.smc');
   const kp = (t: number) => Float64Array.from({ length: 106 * 3 }, (_, i) => 0.0005 * i + t * 0.01);
   await writeSmc(path, {
@@ -171,7 +170,7 @@ test('gaps: a frame without FLAME or landmarks keeps its number, gets 0 points a
 });
 
 test('NaN in FLAME verts and wrongly shaped keypoints: a clear error naming the dataset, and no file', async () => {
-  const dir = await tempDir();
+  const dir = await tempDir('convert');
   const nan = join(dir, '0099_e1_anno.smc');
   await writeSmc(nan, { part: 'e1', numFrame: 3, flame: { 0: flameFrame(10, 0), 1: flameFrame(10, 1), 2: flameFrame(10, 2, 13) } });
   const c = await openSmcConversion(nan);
@@ -194,8 +193,19 @@ test('NaN in FLAME verts and wrongly shaped keypoints: a clear error naming the 
   );
 });
 
+test('a damaged frame key far beyond num_frame is refused, not turned into millions of empty frames', async () => {
+  const dir = await tempDir('convert');
+  const path = join(dir, '0099_e4_anno.smc');
+  const kp = Float64Array.from({ length: 106 * 3 }, (_, i) => 0.0005 * i);
+  await writeSmc(path, { part: 'e4', numFrame: 2, keypoints3d: { 0: kp, 123456789: kp } });
+  await assert.rejects(
+    openSmcConversion(path),
+    (e: unknown) => e instanceof InputError && e.code === 'corrupt' && /\/Keypoints3d\/123456789 is frame 123456789; an SMC holds at most 1,000,000 frames/.test(e.message),
+  );
+});
+
 test('cancelling a conversion leaves no file, also not a temporary one', async () => {
-  const dir = await tempDir();
+  const dir = await tempDir('convert');
   const out = join(dir, 'cancelled.xz');
   const c = await openSmcConversion(smc('0026_e0_anno'));
   const abort = new AbortController();
@@ -211,7 +221,7 @@ test('cancelling a conversion leaves no file, also not a temporary one', async (
 });
 
 test('bodycap convert: default name next to the input, refuses to replace without --force, --json result', async () => {
-  const dir = await tempDir();
+  const dir = await tempDir('convert');
   const exp = expectedJson('smc', '0026_h0_anno');
   const out = join(dir, 'h0.xz');
   const r = await cli('convert', smc('0026_h0_anno'), '--out', out, '--json', '--fps', '24');

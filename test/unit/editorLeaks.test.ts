@@ -5,8 +5,7 @@
 import { bugsLoggedSince, extensionUnderTest, OpenDocument, recorded, watcherCount, type FakeWebviewPanel } from '../helpers/fakeVscode';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFile, mkdtemp, readdir, readlink, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, readdir, readlink, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { exportFrames } from '../../src/core/bodycompress/exportFrames';
@@ -17,6 +16,7 @@ import { resolveInputs } from '../../src/core/extract/extractInputs';
 import { liveWorkerCount } from '../../src/core/io/workerThreads';
 import { parseSmcFileName } from '../../src/core/smc/smcNames';
 import { EDITORS, fixtureFile, type EditorFixture } from '../helpers/editorFixtures';
+import { tempDir } from '../helpers/tempDir';
 
 /** Open/close cycles per editor. */
 const CYCLES = 5;
@@ -80,7 +80,7 @@ async function answersAll(panel: FakeWebviewPanel, e: EditorFixture): Promise<vo
 
 /** A copy of the editor's fixture (with an SMC's partner) in a fresh folder. */
 async function copyFixture(e: EditorFixture): Promise<{ dir: string; path: string }> {
-  const dir = await mkdtemp(join(tmpdir(), 'bcv-leaks-'));
+  const dir = await tempDir('leaks');
   const src = fixtureFile(e);
   const names = [basename(src)];
   const smc = parseSmcFileName(src);

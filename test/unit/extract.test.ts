@@ -3,8 +3,7 @@
 // resuming after a cancel, skipping complete files and the layouts.
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { extractPerformance, type PlanSummary } from '../../src/core/extract/extractPerformance';
 import type { ExtractResult } from '../../src/core/extract/extractRunner';
@@ -13,10 +12,11 @@ import { isTemporaryPath } from '../../src/core/io/atomicFile';
 import { NpzReader } from '../../src/core/numpy/npz';
 import { expectedJson, fixturePath } from '../helpers/fixtures';
 import { listTree, numpyLoad, sha256, treeBytes } from '../helpers/extractTree';
+import { tempDir } from '../helpers/tempDir';
 
 const VERSION = '0.0.0-test';
 const PERFORMANCES = ['0026_e0', '0026_h0', '0026_s1_all'] as const;
-const tmp = () => mkdtemp(join(tmpdir(), 'bcv-extract-'));
+const tmp = () => tempDir('extract');
 
 function input(label: string) {
   return { label, primary: fixturePath('smc', `${label}_raw.smc`), partner: fixturePath('smc', `${label}_anno.smc`) };

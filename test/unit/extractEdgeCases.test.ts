@@ -2,7 +2,7 @@
 // empty landmarks, compressed images, bad input; the exact-size formulas; option parsing; the CLI.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, readdir, stat } from 'node:fs/promises';
+import { readFile, readdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { InputError } from '../../src/core/errors';
@@ -19,9 +19,10 @@ import { cli } from '../helpers/cli';
 import { expectedJson, fixturePath } from '../helpers/fixtures';
 import { listTree, numpyLoad, sha256, treeBytes } from '../helpers/extractTree';
 import { writeSmc } from '../helpers/smcWriter';
+import { tempDir } from '../helpers/tempDir';
 
 const VERSION = '0.0.0-test';
-const tmp = () => mkdtemp(join(tmpdir(), 'bcv-extract-edge-'));
+const tmp = () => tempDir('extract-edge');
 
 let jpeg: Uint8Array;
 let png: Uint8Array;

@@ -4,8 +4,7 @@
 // a file that shrinks while extracting) failed extraction with an internal error.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, truncate, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../../src/core/errors';
 import { copyInThreads } from '../../src/core/extract/copyThreads';
@@ -23,8 +22,9 @@ import { cli } from '../helpers/cli';
 import { listTree } from '../helpers/extractTree';
 import { fixtureParts, writeHostileSmc, type HostileSmcParts } from '../helpers/hostileSmc';
 import { writeSmc } from '../helpers/smcWriter';
+import { tempDir } from '../helpers/tempDir';
 
-const tmp = () => mkdtemp(join(tmpdir(), 'bcv-fuzz-found-'));
+const tmp = () => tempDir('fuzz-found');
 const VERSION = '0.0.0-test';
 
 let parts: HostileSmcParts;

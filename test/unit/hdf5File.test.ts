@@ -2,9 +2,7 @@
 // and on generated files of other layouts, direct reads, slices, streams, and bad input.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../../src/core/errors';
 import { typedArrayFromBytes, makeDtype } from '../../src/core/hdf5/dtype';
@@ -14,10 +12,11 @@ import { hdf5ErrorMessage } from '../../src/core/hdf5/openHdf5';
 import { expectedJson, fixturePath } from '../helpers/fixtures';
 import { Hdf5Writer, type Hdf5Format } from '../helpers/smcWriter';
 import { checkHdf5Inventory } from '../helpers/hdf5Inventory';
+import { tempDir } from '../helpers/tempDir';
+import { sha256 } from '../helpers/extractTree';
 
 const FIXTURES = ['0026_e0_anno', '0026_e0_raw', '0026_h0_anno', '0026_h0_raw', '0026_s1_all_anno', '0026_s1_all_raw', 'not_an_smc'];
-const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
-const tmp = () => mkdtemp(join(tmpdir(), 'bcv-hdf5-'));
+const tmp = () => tempDir('hdf5');
 
 /** Walks both readers over the whole file and compares members, metadata and values. */
 async function compareReaders(path: string): Promise<{ datasets: number; native: Hdf5File }> {

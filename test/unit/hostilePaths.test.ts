@@ -4,7 +4,7 @@
 // walks the folders around the output before and after, and checks the bad names are reported.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { encodeMsgpack } from '../../src/core/bodycompress/msgpack';
@@ -13,6 +13,7 @@ import { NdArray } from '../../src/core/numpy/ndarray';
 import { cli } from '../helpers/cli';
 import { fixtureParts, HOSTILE_CAMERAS, HOSTILE_FRAME_KEYS, writeHostileSmc, type HostileSmcParts } from '../helpers/hostileSmc';
 import { rawBodyCompress } from '../helpers/rawBodyCompress';
+import { tempDir } from '../helpers/tempDir';
 
 let parts: HostileSmcParts;
 before(async () => {
@@ -41,7 +42,7 @@ const added = (before: Set<string>, after: Set<string>) => [...after].filter((p)
 
 /** A folder `<tmp>/<name>/a/b` to write into, so that an escape of one or two levels would land inside the walked tree. */
 async function sandbox(name: string): Promise<{ root: string; out: string; input: string }> {
-  const root = await mkdtemp(join(tmpdir(), `bcv-hostile-${name}-`));
+  const root = await tempDir(`hostile-${name}`);
   const out = join(root, 'a', 'b', 'out');
   const input = join(root, 'in');
   await mkdir(join(root, 'a', 'b'), { recursive: true });

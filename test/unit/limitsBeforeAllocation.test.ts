@@ -4,8 +4,7 @@
 // Each test checks the classified error AND the largest allocation made while failing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, open, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { open, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { decodeFrame } from '../../src/core/bodycompress/frame';
@@ -22,8 +21,9 @@ import { NdArray } from '../../src/core/numpy/ndarray';
 import { largestAllocation } from '../helpers/allocationWatch';
 import { rawBodyCompress } from '../helpers/rawBodyCompress';
 import { Hdf5Writer } from '../helpers/smcWriter';
+import { tempDir } from '../helpers/tempDir';
 
-const tmp = () => mkdtemp(join(tmpdir(), 'bcv-limits-'));
+const tmp = () => tempDir('limits');
 const MB = 2 ** 20;
 
 /** Rejects with an InputError of `code`, having asked for no buffer over `maxBytes`. */

@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { InputError } from '../../src/core/errors';
@@ -9,13 +8,9 @@ import { NdArray } from '../../src/core/numpy/ndarray';
 import { encodeNpyHeader, NpyRowReader, openNpyFile, parseNpyHeader, readNpyWhole, writeNpy } from '../../src/core/numpy/npy';
 import { NpzReader, NpzWriter, writeNpz } from '../../src/core/numpy/npz';
 import { runPython } from '../helpers/python';
-
+import { tempDir } from '../helpers/tempDir';
 
 const py = (code: string) => runPython(code);
-
-async function tempDir(): Promise<string> {
-  return mkdtemp(join(tmpdir(), 'bcv-numpy-'));
-}
 
 const arrays: [string, NdArray][] = [
   ['f4', NdArray.fromTyped(Float32Array.of(1.5, -2, 3.25, 0, 1e-3, 7), [2, 3])],
@@ -40,7 +35,7 @@ test('npy headers: numpy layout (64-byte aligned), parsed back; bad headers refu
 });
 
 test('npy and npz written here load in numpy (allow_pickle=False) with the same values', async () => {
-  const dir = await tempDir();
+  const dir = await tempDir('numpy');
   for (const [name, a] of arrays) await writeNpy(join(dir, `${name}.npy`), a);
   await writeNpz(join(dir, 'all.npz'), arrays);
   await writeNpz(join(dir, 'deflated.npz'), arrays, { compress: true });
@@ -68,7 +63,7 @@ print(json.dumps(res))`);
 });
 
 test('npz from numpy (savez and savez_compressed) reads back row by row', async () => {
-  const dir = await tempDir();
+  const dir = await tempDir('numpy');
   py(`
 import numpy as np
 v = np.arange(5*4*3, dtype='<f4').reshape(5, 4, 3)
@@ -93,7 +88,7 @@ np.save('${dir}/f.npy', np.asfortranarray(v))`);
 });
 
 test('a header claiming more data than the file holds is refused before reading; truncation is an error', async () => {
-  const dir = await tempDir();
+  const dir = await tempDir('numpy');
   const head = encodeNpyHeader('<f8', [1000000, 3]);
   await writeFile(join(dir, 'liar.npy'), Buffer.concat([head, Buffer.alloc(16)]));
   await assert.rejects(openNpyFile(join(dir, 'liar.npy')), (e: unknown) => e instanceof InputError && e.code === 'truncated');
@@ -102,7 +97,7 @@ test('a header claiming more data than the file holds is refused before reading;
 });
 
 test('NpzWriter streams a large entry from pieces and renames only when complete', async () => {
-  const dir = await tempDir();
+  const dir = await tempDir('numpy');
   const w = await NpzWriter.create(join(dir, 'streamed.npz'));
   async function* rows() {
     for (let t = 0; t < 10; t++) yield new Uint8Array(Float32Array.from({ length: 300 }, (_, i) => t * 1000 + i).buffer);
@@ -124,7 +119,7 @@ test('NpzWriter streams a large entry from pieces and renames only when complete
 });
 
 test('NpzWriter: the same arrays give the same bytes; a failing streamed entry rejects close and leaves nothing', async () => {
-  const dir = await tempDir();
+  const dir = await tempDir('numpy');
   const arrays: [string, NdArray][] = [['a', NdArray.fromTyped(Float32Array.of(1, 2, 3), [3])]];
   await writeNpz(join(dir, 'one.npz'), arrays);
   await new Promise((r) => setTimeout(r, 1100)); // a zip timestamp has 2 s resolution; cross a second anyway

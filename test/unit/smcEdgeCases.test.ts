@@ -3,9 +3,7 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { chmod, copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { InputError } from '../../src/core/errors';
 import { Hdf5File } from '../../src/core/hdf5/hdf5File';
@@ -18,11 +16,12 @@ import { SmcPerformance } from '../../src/core/smc/smcPerformance';
 import { contentsOf } from '../../src/core/smc/smcSummary';
 import { cameraKey, formatFrameRanges, frameKey, missingFrames, parseFrameKeys, sortCameraIds } from '../../src/core/smc/smcKeys';
 import { expectedJson, fixturePath } from '../helpers/fixtures';
+import { sha256 } from '../helpers/extractTree';
 import { ALL_CAMERAS, writeSmc } from '../helpers/smcWriter';
+import { tempDir } from '../helpers/tempDir';
 
-const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const ROOT = resolve(__dirname, '..', '..');
-const tmp = () => mkdtemp(join(tmpdir(), 'bcv-smc-'));
+const tmp = () => tempDir('smc');
 const codes = (warnings: { code: string }[]) => [...new Set(warnings.map((w) => w.code))].sort();
 
 let jpeg: Uint8Array;

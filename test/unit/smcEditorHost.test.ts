@@ -2,9 +2,7 @@
 // fixtures (values from their .expected.json), the audio track, and the structure view.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../../src/core/errors';
 import { wavByteLength } from '../../src/core/writers/wav';
@@ -14,8 +12,9 @@ import { meanPointDistance } from '../../src/extension/smcReprojection';
 import { closeSmcSource, openSmcSource, SmcSession } from '../../src/extension/smcSession';
 import { attributeText } from '../../src/extension/smcStructure';
 import { expectedJson, fixturePath } from '../helpers/fixtures';
+import { tempDir } from '../helpers/tempDir';
+import { sha256 } from '../helpers/extractTree';
 
-const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const near = (a: number, b: number, tol = 1e-5) => assert.ok(Math.abs(a - b) <= tol, `${a} vs ${b}`);
 
 async function session(name: string): Promise<SmcSession> {
@@ -231,7 +230,7 @@ describe('files that are not a full SMC', () => {
   });
 
   test('an SMC without its partner says what is missing', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'bcv-smc-alone-'));
+    const dir = await tempDir('smc-alone');
     try {
       await copyFile(fixturePath('smc', '0026_h0_raw.smc'), join(dir, '0026_h0_raw.smc'));
       const s = new SmcSession(await openSmcSource(join(dir, '0026_h0_raw.smc')));

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { SmcFile } from '../../src/core/smc/smcFile';
 import { InputError } from '../../src/core/errors';
 import { expectedJson, fixturePath } from '../helpers/fixtures';
+import { tempDir } from '../helpers/tempDir';
 
 const VALID = ['0026_e0_anno', '0026_e0_raw', '0026_h0_anno', '0026_h0_raw', '0026_s1_all_anno', '0026_s1_all_raw'];
 
@@ -58,10 +59,9 @@ test('not_an_smc.smc is valid HDF5 but reported as not an SMC', async () => {
 });
 
 test('a non-HDF5 file, an empty file and a missing file get distinct errors', async () => {
-  const { mkdtemp, writeFile } = await import('node:fs/promises');
-  const { tmpdir } = await import('node:os');
+  const { writeFile } = await import('node:fs/promises');
   const { join } = await import('node:path');
-  const dir = await mkdtemp(join(tmpdir(), 'bcv-smc-'));
+  const dir = await tempDir('smc');
   await writeFile(join(dir, 'text.smc'), 'hello, not HDF5 at all');
   await writeFile(join(dir, 'empty.smc'), '');
   const codeOf = (p: string) =>

@@ -1,16 +1,15 @@
 // Every reference fixture against every field of its .expected.json (written by the reference reader).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { SmcFile, type EncodedImage } from '../../src/core/smc/smcFile';
 import type { SmcInventory } from '../../src/core/smc/smcInventory';
 import { expectedJson, fixturePath } from '../helpers/fixtures';
 import { checkHdf5Inventory } from '../helpers/hdf5Inventory';
 import { decodePng } from '../helpers/png';
+import { sha256 } from '../helpers/extractTree';
 
 const VALID = ['0026_e0_anno', '0026_e0_raw', '0026_h0_anno', '0026_h0_raw', '0026_s1_all_anno', '0026_s1_all_raw'];
 
-const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const close = (a: number, b: number, rel = 1e-9) => Math.abs(a - b) <= rel * Math.max(1, Math.abs(b));
 const rows = (data: ArrayLike<number>, width: number, count: number) =>
   Array.from({ length: count }, (_, r) => Array.from({ length: width }, (_, c) => data[r * width + c]));

@@ -2,8 +2,7 @@
 // written by our own writers and by hand), their limits, and the setting's resolution and checks.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkFacesFit, readFacesFile } from '../../src/core/faces/readFaces';
 import { InputError } from '../../src/core/errors';
@@ -13,6 +12,7 @@ import { writeObj } from '../../src/core/writers/obj';
 import { writePly } from '../../src/core/writers/ply';
 import { TemplateFacesLibrary } from '../../src/extension/templateFaces';
 import { gridFaces, gridVertices } from '../helpers/gridFaces';
+import { tempDir } from '../helpers/tempDir';
 
 const ROWS = 32;
 const COLS = 32;
@@ -21,7 +21,7 @@ const faces = gridFaces(ROWS, COLS);
 
 let dir: string;
 before(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'bcv-faces-'));
+  dir = await tempDir('faces');
 });
 after(() => rm(dir, { recursive: true, force: true }));
 

@@ -6,12 +6,12 @@
 import { bugsLoggedSince, CSP_SOURCE, extensionUnderTest, OpenDocument, recorded, Uri, WEBVIEW_RESOURCE_ORIGIN, type FakeWebviewPanel } from '../helpers/fakeVscode';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, rm } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { contributedEditors, EDITORS, fixtureFile, methodsSentByWebview, type EditorFixture } from '../helpers/editorFixtures';
 import { cspProblems, pageFactsFromHtml } from '../helpers/webviewCsp';
+import { tempDir } from '../helpers/tempDir';
 
 const ROOT = join(__dirname, '..', '..');
 const RULES = { cspSources: [CSP_SOURCE], resourcePrefixes: [`${WEBVIEW_RESOURCE_ORIGIN}${ROOT}/dist/webview/`, `${WEBVIEW_RESOURCE_ORIGIN}${ROOT}/media/`] };
@@ -66,7 +66,7 @@ describe('the page each editor serves', () => {
     });
 
     test(`${e.viewType}: a hostile file name is shown as text, not parsed as HTML`, async () => {
-      const dir = await mkdtemp(join(tmpdir(), 'bcv-csp-'));
+      const dir = await tempDir('csp');
       const name = `x"><img src=y onerror=alert(1)><script>alert(2)<\\script>${extname(e.fixture)}`;
       await copyFile(fixtureFile(e), join(dir, name));
       const doc = await OpenDocument.open(e.viewType, join(dir, name));

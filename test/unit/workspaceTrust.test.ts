@@ -6,11 +6,12 @@ import { activateExtension, OpenDocument, recorded, Uri, workspaceState } from '
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { copyFile, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { EDITORS, fixtureFile } from '../helpers/editorFixtures';
 import { fixturePath } from '../helpers/fixtures';
+import { fileStates } from '../helpers/extractTree';
+import { tempDir } from '../helpers/tempDir';
 
 interface ContributedCommand {
   command: string;
@@ -37,21 +38,11 @@ function explorerArgument(command: string): Uri | undefined {
   return Uri.file(join(dir, file));
 }
 
-/** Every file under `dir` with its size and modification time. */
-async function snapshot(root: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const name of (await readdir(root, { recursive: true })).sort()) {
-    const s = await stat(join(root, name));
-    out.push(`${name} ${s.size} ${s.mtimeMs}`);
-  }
-  return out;
-}
-
 const settle = () => new Promise((r) => setTimeout(r, 200));
 
 before(async () => {
   activateExtension();
-  dir = await mkdtemp(join(tmpdir(), 'bcv-trust-'));
+  dir = await tempDir('trust');
   for (const name of ['0026_h0_raw.smc', '0026_h0_anno.smc']) await copyFile(fixturePath('smc', name), join(dir, name));
   await copyFile(fixturePath('bodycompress', 'single_person_30f.xz'), join(dir, 'single_person_30f.xz'));
 });
@@ -83,7 +74,7 @@ describe('in an untrusted workspace', () => {
 
   for (const c of writing) {
     test(`${c.command} called directly says it needs a trusted workspace, asks nothing and writes nothing`, async () => {
-      const files = await snapshot(dir);
+      const files = await fileStates(dir);
       recorded.shown.length = 0;
       recorded.prompts.length = 0;
       await recorded.commands.get(c.command)!(explorerArgument(c.command));
@@ -94,7 +85,7 @@ describe('in an untrusted workspace', () => {
         [['warning', `${title} requires a trusted workspace, because it writes files. Trust this workspace and run it again.`, ['Manage Workspace Trust']]],
       );
       assert.deepEqual(recorded.prompts, [], 'no picker or dialog');
-      assert.deepEqual(await snapshot(dir), files);
+      assert.deepEqual(await fileStates(dir), files);
     });
   }
 

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { formatFloat32, writeObj } from '../../src/core/writers/obj';
 import { writePly } from '../../src/core/writers/ply';
+import { tempDir } from '../helpers/tempDir';
 
 const vertices = Float32Array.of(0, 0, 0, 1000.25, -2.5, 0.1, 3, 4, 5);
 const faces = Uint32Array.of(0, 1, 2);
@@ -26,7 +26,7 @@ function readPly(buf: Buffer) {
 }
 
 test('binary PLY with and without faces reads back exactly', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'bcv-ply-'));
+  const dir = await tempDir('ply');
   await writePly(join(dir, 'mesh.ply'), { vertices, faces, comment: 'test\nmesh' });
   await writePly(join(dir, 'points.ply'), { vertices });
   const mesh = readPly(await readFile(join(dir, 'mesh.ply')));
@@ -41,7 +41,7 @@ test('binary PLY with and without faces reads back exactly', async () => {
 });
 
 test('OBJ text uses the shortest float32 decimals and 1-based faces', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'bcv-obj-'));
+  const dir = await tempDir('obj');
   await writeObj(join(dir, 'mesh.obj'), { vertices, faces });
   const lines = (await readFile(join(dir, 'mesh.obj'), 'utf8')).trim().split('\n');
   assert.deepEqual(lines, ['v 0 0 0', 'v 1000.25 -2.5 0.1', 'v 3 4 5', 'f 1 2 3']);

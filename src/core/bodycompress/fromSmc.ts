@@ -2,7 +2,8 @@ import { basename, dirname, join } from 'node:path';
 import { InputError } from '../errors';
 import { NdArray, shapeSize } from '../numpy/ndarray';
 import type { SmcFile } from '../smc/smcFile';
-import { parseFrameKeys } from '../smc/smcKeys';
+import { MAX_NUM_FRAME } from '../smc/smcHeader';
+import { missingFrames, parseFrameKeys } from '../smc/smcKeys';
 import { SmcPerformance } from '../smc/smcPerformance';
 import type { PyValue } from './pyValues';
 import { checkFps, type FrameSource } from './writeFrames';
@@ -67,6 +68,10 @@ function series(files: SmcFile[], group: string, member: string): Series {
       if (pointShape.length !== 2 || pointShape[1] !== 3) {
         throw new InputError('invalid-value', `${basename(file.path)}: ${path} has shape (${shape.join(', ')}); expected (points, 3)`);
       }
+      // Output frame i is SMC frame i: a damaged key ("999999999") would mean that many empty frames.
+      if (frame >= MAX_NUM_FRAME) {
+        throw new InputError('corrupt', `${basename(file.path)}: ${path} is frame ${frame}; an SMC holds at most ${MAX_NUM_FRAME.toLocaleString('en-US')} frames`);
+      }
       points = Math.max(points, pointShape[0]!);
       paths.set(frame, path);
     });
@@ -109,9 +114,10 @@ export async function openSmcConversion(path: string, options: SmcConversionOpti
     const kind: SmcConversionKind = flame.paths.size > 0 ? 'flame' : 'keypoints';
     if (flame.paths.size === 0 && keypoints.paths.size === 0) throw nothingToConvert(perf, path);
     const header = perf.header;
-    const present = [...flame.paths.keys(), ...keypoints.paths.keys()];
-    const total = Math.max(header.cameraInfo.numFrame, Math.max(...present) + 1);
-    const absent = (s: Series) => Array.from({ length: total }, (_, i) => i).filter((i) => !s.paths.has(i));
+    // Frame numbers are ascending in each series (parseFrameKeys sorts them).
+    const last = (s: Series) => [...s.paths.keys()].at(-1) ?? -1;
+    const total = Math.max(header.cameraInfo.numFrame, last(flame) + 1, last(keypoints) + 1);
+    const absent = (s: Series) => missingFrames([...s.paths.keys()], total);
     const missing = { flame: kind === 'flame' ? absent(flame) : [], keypoints3d: absent(keypoints) };
     const performance = `${header.actorId}_${header.performancePart}`;
     const metadata = new Map<string, PyValue>([

@@ -1,4 +1,3 @@
-import { rm } from 'node:fs/promises';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { InputError } from '../errors';
 import type { FrameInput } from './frame';
@@ -30,7 +29,7 @@ export interface WriteProgress {
 }
 
 export interface WriteFramesOptions extends WriterOptions {
-  /** Aborting stops the job; the output never appears (also when aborted while verifying). */
+  /** Aborting stops the job; the output never appears and an existing file there stays (also when aborted while verifying). */
   signal?: AbortSignal;
   onProgress?(p: WriteProgress): void;
 }
@@ -63,21 +62,11 @@ export async function writeFrames(out: string, source: FrameSource, options: Wri
     }
     signal?.throwIfAborted();
     onProgress?.({ done, total: source.total, verifying: true });
-    const result = await writer.close();
-    if (signal?.aborted) {
-      // Cancelled while the file was being verified: the user asked for no output.
-      await rm(out, { force: true });
-      signal.throwIfAborted();
-    }
-    return result;
+    // Cancelled while the file is verified: the writer stops before the rename, so nothing is replaced.
+    return await writer.close(signal);
   } finally {
     await writer.abort(); // a no-op once closed
   }
-}
-
-/** True for the error an aborted job rejects with (AbortSignal's default reason). */
-export function isAbortError(err: unknown): boolean {
-  return (err as { name?: unknown } | null)?.name === 'AbortError';
 }
 
 /**

@@ -194,8 +194,11 @@ export class BodyCompressWriter {
     this.hash.update(bytes);
   }
 
-  /** Finishes the file: final header, verification by decoding, then the rename. */
-  async close(): Promise<WriteResult> {
+  /**
+   * Finishes the file: final header, verification by decoding, then the rename. Aborting `signal`
+   * before the rename deletes the temporary file instead (an existing file at the path stays).
+   */
+  async close(signal?: AbortSignal): Promise<WriteResult> {
     if (this.state !== 'open') throw new Error(`The writer is ${this.state}`);
     this.state = 'closing';
     try {
@@ -217,6 +220,7 @@ export class BodyCompressWriter {
       }
       const sha = this.hash.digest('hex');
       if (this.options.verify !== false) await this.verify(sha);
+      signal?.throwIfAborted();
       await this.out.commit();
       // An earlier write of this file that was killed left its temporary file: the file is complete now.
       await removeStaleTemporaries(this.path);

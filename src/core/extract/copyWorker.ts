@@ -1,8 +1,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
-import { extname } from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import { writeFileAtomicSync } from '../io/atomicFile';
-import { imageExtension, sniffImageFormat } from '../smc/imageFormat';
+import { imageTarget } from '../smc/imageFormat';
 import type { CopyJob, FromCopyWorker, ToCopyWorker } from './copyProtocol';
 
 /*
@@ -63,12 +62,7 @@ function copyOne(job: CopyJob, notes: string[]): void {
     if (n === 0) throw Object.assign(new Error(`${job.source} ends inside ${job.dataset}; was it changed while extracting?`), { code: 'truncated' });
     done += n;
   }
-  let target = job.target;
-  const ext = imageExtension(sniffImageFormat(data));
-  if (ext !== extname(target)) {
-    // Never label bytes wrongly: write them under their own extension and say so.
-    target = target.slice(0, -extname(target).length) + ext;
-    notes.push(`${job.dataset} holds ${ext.slice(1).toUpperCase()} data, unlike the camera's first frame; written as ${target}`);
-  }
-  writeFileAtomicSync(target, data);
+  const target = imageTarget(job.target, data, job.dataset);
+  if (target.note) notes.push(target.note);
+  writeFileAtomicSync(target.path, data);
 }

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { InputError, type InputErrorCode } from '../errors';
+import { InputError, errorMessage, isAbortError, type InputErrorCode } from '../errors';
 import type { ExtractRequest } from './extractOptions';
 import type { PerformanceInput } from './extractInputs';
 import type { PlanSummary } from './extractPerformance';
@@ -31,9 +31,7 @@ export function abortError(): Error {
   return new DOMException('The extraction was cancelled', 'AbortError');
 }
 
-export function isAbortError(err: unknown): boolean {
-  return (err as Error)?.name === 'AbortError';
-}
+export { isAbortError };
 
 /**
  * Extracts (or with dryRun, plans) performances in worker threads, `concurrency` at a time. A failed
@@ -78,7 +76,7 @@ export async function extractInWorkers(inputs: readonly PerformanceInput[], requ
         item.result = result;
       } catch (err) {
         if (isAbortError(err)) break;
-        item.error = { code: err instanceof InputError ? err.code : null, message: (err as Error)?.message ?? String(err) };
+        item.error = { code: err instanceof InputError ? err.code : null, message: errorMessage(err) };
       }
     }
   };

@@ -1,4 +1,4 @@
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { InputError } from '../errors';
 import type { CameraCalibration } from '../smc/calibration';
@@ -156,9 +156,11 @@ class PlanContext {
     if (spec.kind === 'all') {
       this.cameras = all;
     } else if (spec.kind === 'ids') {
+      // Requested ids are numbers without leading zeros ("5" matches the file's "05").
+      const asRequested = (id: string) => (/^\d+$/.test(id) ? String(Number(id)) : id);
       const wanted = new Set(spec.ids);
-      this.cameras = all.filter((id) => wanted.has(/^\d+$/.test(id) ? String(Number(id)) : id));
-      const found = new Set(this.cameras.map((id) => (/^\d+$/.test(id) ? String(Number(id)) : id)));
+      this.cameras = all.filter((id) => wanted.has(asRequested(id)));
+      const found = new Set(this.cameras.map(asRequested));
       const absent = spec.ids.filter((id) => !found.has(id));
       if (absent.length) this.notes.push(`Cameras asked for but not in the files: ${absent.join(', ')}`);
     } else {
@@ -255,7 +257,7 @@ class PlanContext {
           group: part,
           bytes: info.byteLength,
           exact: true,
-          source: { type: 'copy', file: holder, dataset: info.path, offset: info.fileOffset, format: ext.slice(1) },
+          source: { type: 'copy', file: holder, dataset: info.path, offset: info.fileOffset },
         });
       }
     }
@@ -345,7 +347,7 @@ class PlanContext {
         group: part,
         bytes: info.byteLength,
         exact: true,
-        source: { type: 'copy', file: holder, dataset: info.path, offset: info.fileOffset, format: ext.slice(1) },
+        source: { type: 'copy', file: holder, dataset: info.path, offset: info.fileOffset },
       });
     }
   }
@@ -449,9 +451,4 @@ class PlanContext {
       source: { type: 'overlay', file: holder, camera, frame },
     });
   }
-}
-
-/** The performance folder's path for display: `<out>/<actor>_<part>`. */
-export function performanceFolder(outDir: string, actorId: string, part: string): string {
-  return join(outDir, `${actorId}_${part}`);
 }

@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { isAbortError } from '../errors';
 import { removeTemporaryFiles } from '../io/atomicFile';
 import type { SmcPerformance } from '../smc/smcPerformance';
 import { PayloadReader } from './payloadReader';
@@ -135,7 +136,7 @@ export async function runExtraction(plan: ExtractPlan, perf: SmcPerformance, opt
       }).then((r) => notes.push(...r.notes), stopOthersOnFailure),
       pool(todo.filter((f) => !direct(f)), options.concurrency ?? DEFAULT_CONCURRENCY, write, inner.signal).catch(stopOthersOnFailure),
     ]);
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected' && !isAbort(r.reason));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected' && !isAbortError(r.reason));
     if (failed) throw failed.reason;
     signal?.throwIfAborted();
     // The reports last: their presence says the extraction finished.
@@ -211,8 +212,4 @@ function plannedDirs(plan: ExtractPlan): string[] {
   const dirs = new Set<string>([plan.root]);
   for (const f of plan.files) dirs.add(dirname(insideRoot(plan.root, f.rel)));
   return [...dirs].sort();
-}
-
-function isAbort(err: unknown): boolean {
-  return (err as Error)?.name === 'AbortError';
 }

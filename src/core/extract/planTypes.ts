@@ -57,7 +57,7 @@ export interface PlannedNpzEntry extends NpzEntryLayout {
 
 export type FileSource =
   /** Stored payload bytes, unchanged; `offset` when they lie in one unfiltered run of the file. */
-  | { type: 'copy'; file: SmcFileKind; dataset: string; offset: number | null; format: string }
+  | { type: 'copy'; file: SmcFileKind; dataset: string; offset: number | null }
   | { type: 'text'; text: string }
   | { type: 'npz'; entries: PlannedNpzEntry[] }
   | { type: 'wav'; file: SmcFileKind; channels: number; sampleRate: number; frames: number }

@@ -1,11 +1,9 @@
-import { rm } from 'node:fs/promises';
-import { extname } from 'node:path';
 import { InputError } from '../errors';
 import { createAtomicWriteStream, writeFileAtomic } from '../io/atomicFile';
 import { NdArray, shapeSize } from '../numpy/ndarray';
 import { NpzWriter } from '../numpy/npz';
 import { parseDType } from '../numpy/dtype';
-import { imageExtension, sniffImageFormat } from '../smc/imageFormat';
+import { imageTarget } from '../smc/imageFormat';
 import type { SmcFileKind } from '../smc/smcFile';
 import type { SmcPerformance } from '../smc/smcPerformance';
 import { writePly } from '../writers/ply';
@@ -57,14 +55,9 @@ export async function produceFile(file: PlannedFile, target: string, ctx: Produc
 async function copyPayload(file: PlannedFile, s: Extract<PlannedFile['source'], { type: 'copy' }>, target: string, ctx: ProduceContext, buffer: Buffer): Promise<void> {
   if (s.offset === null || file.bytes <= STREAM_COPY_BYTES) {
     const bytes = await ctx.reader.read(s.file, s.dataset, s.offset, file.bytes, buffer);
-    const ext = imageExtension(sniffImageFormat(bytes));
-    if (ext.slice(1) !== s.format) {
-      // Never label bytes wrongly: write them under their own extension and say so.
-      const actual = target.slice(0, -extname(target).length) + ext;
-      ctx.note(`${s.dataset} holds ${ext.slice(1).toUpperCase()} data, unlike the camera's first frame; written as ${actual}`);
-      return writeFileAtomic(actual, bytes);
-    }
-    return writeFileAtomic(target, bytes);
+    const actual = imageTarget(target, bytes, s.dataset);
+    if (actual.note) ctx.note(actual.note);
+    return writeFileAtomic(actual.path, bytes);
   }
   const out = await createAtomicWriteStream(target);
   try {
@@ -121,48 +114,28 @@ async function readRow(ctx: ProduceContext, src: RowsSource, path: string | null
 
 /**
  * The .npz of an array file. Small arrays are assembled in memory; large ones (FLAME albedos over many
- * frames) are streamed row by row. NpzWriter cannot take a failing stream (yazl leaves the error of an
- * added stream unhandled), so a streamed entry never fails mid-way: after a read error it finishes with
- * zeros, and the file is removed as soon as it is complete, before the error is reported.
+ * frames) are streamed row by row. A failed read ends the archive: NpzWriter removes its temporary file
+ * and close() rejects with the error, so no partial or zero-filled file ever takes the final name.
  */
 async function writeNpzFile(target: string, entries: PlannedNpzEntry[], ctx: ProduceContext): Promise<void> {
   const w = await NpzWriter.create(target);
-  let failure: unknown = null;
   try {
     for (const e of entries) {
       const data = e.data;
       if (data.type === 'array') w.add(e.name, data.array);
       else if (data.type === 'audio') w.add(e.name, await audioArray(ctx, data.file, e));
       else if (!e.streamed) w.add(e.name, await rowsArray(ctx, data, e));
-      else {
-        w.addStreamed(e.name, e.dtype, e.shape, rowBytes(e) * data.paths.length, streamRows(ctx, data, e, (err) => (failure ??= err)));
-      }
+      else w.addStreamed(e.name, e.dtype, e.shape, rowBytes(e) * data.paths.length, streamRows(ctx, data, e));
     }
   } catch (err) {
     await w.abort();
     throw err;
   }
   await w.close();
-  if (failure) {
-    await rm(target, { force: true });
-    throw failure;
-  }
 }
 
-async function* streamRows(ctx: ProduceContext, src: RowsSource, e: PlannedNpzEntry, fail: (err: unknown) => void): AsyncGenerator<Uint8Array> {
-  let failed = false;
-  for (const p of src.paths) {
-    if (!failed) {
-      try {
-        yield await readRow(ctx, src, p, e);
-        continue;
-      } catch (err) {
-        failed = true;
-        fail(err);
-      }
-    }
-    yield new Uint8Array(rowBytes(e));
-  }
+async function* streamRows(ctx: ProduceContext, src: RowsSource, e: PlannedNpzEntry): AsyncGenerator<Uint8Array> {
+  for (const p of src.paths) yield await readRow(ctx, src, p, e);
 }
 
 async function audioArray(ctx: ProduceContext, kind: SmcFileKind, e: PlannedNpzEntry): Promise<NdArray> {

@@ -1,7 +1,7 @@
 import { extname } from 'node:path';
 import { InputError } from '../errors';
 import { inputFileSize, readBytesAt } from '../io/fileHead';
-import { parseNpyHeader } from '../numpy/npy';
+import { npyDataBytes, parseNpyHeader } from '../numpy/npy';
 import { NdArray } from '../numpy/ndarray';
 import { parseDType } from '../numpy/dtype';
 import { FaceListBuilder, MAX_FACES_FILE_BYTES, type TemplateFaces } from './faceList';
@@ -47,7 +47,7 @@ export function parseNpyFaces(bytes: Uint8Array, source: string): TemplateFaces 
     throw new InputError('invalid-value', `${source} has shape (${h.shape.join(', ')}); faces are an (F, 3) array of triangles`);
   }
   if (h.fortranOrder) throw new InputError('unsupported', `${source} is stored in Fortran order; save it with np.ascontiguousarray first`);
-  const need = h.shape[0]! * 3 * d.itemsize;
+  const need = npyDataBytes(h);
   if (bytes.length - h.dataOffset < need) throw new InputError('truncated', `${source} ends before the end of its array data`);
   const values = new NdArray(h.dtype, h.shape, bytes.subarray(h.dataOffset, h.dataOffset + need)).values()!;
   const out = new FaceListBuilder(source);

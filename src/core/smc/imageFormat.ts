@@ -1,3 +1,5 @@
+import { extname } from 'node:path';
+
 /** What an encoded image is, from its first bytes: SMC images are complete JPEG or PNG files. */
 export type ImageFormat = 'jpeg' | 'png' | 'unknown';
 
@@ -10,6 +12,19 @@ export function sniffImageFormat(bytes: Uint8Array): ImageFormat {
 /** File name extension for a sniffed format (".bin" when unknown, so bytes are never mislabelled). */
 export function imageExtension(format: ImageFormat): string {
   return format === 'jpeg' ? '.jpg' : format === 'png' ? '.png' : '.bin';
+}
+
+/**
+ * Where stored image bytes planned as `path` are written: `path` when its extension names the format
+ * the bytes hold, else the same name with their own extension (bytes are never mislabelled), with a
+ * note saying so. Extraction plans a camera's extension from its first frame.
+ */
+export function imageTarget(path: string, bytes: Uint8Array, dataset: string): { path: string; note: string | null } {
+  const ext = imageExtension(sniffImageFormat(bytes));
+  const planned = extname(path);
+  if (ext === planned) return { path, note: null };
+  const actual = path.slice(0, path.length - planned.length) + ext;
+  return { path: actual, note: `${dataset} holds ${ext.slice(1).toUpperCase()} data, unlike the camera's first frame; written as ${actual}` };
 }
 
 /**

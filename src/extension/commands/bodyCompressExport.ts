@@ -91,6 +91,9 @@ export async function exportBodyCompressFrames(arg?: unknown, preset: { range?: 
     }),
   );
   if (!result) return;
+  // Keys of the file that cannot name an .npz member were not exported: say so, as the CLI does.
+  const notes = result.leftOut;
+  if (notes.length > 0) void vscode.window.showWarningMessage(`${notes.slice(0, 3).join('. ')}${notes.length > 3 ? `. ${notes.length - 3} more keys were left out` : ''}.`);
   const reveal = await vscode.window.showInformationMessage(
     `Exported ${result.frames} frame${result.frames === 1 ? '' : 's'} (${result.files} files) to ${displayPath(s.dir)}`,
     'Reveal in Explorer',

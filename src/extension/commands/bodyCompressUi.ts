@@ -1,8 +1,7 @@
 import * as vscode from 'vscode';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { isAbortError } from '../../core/bodycompress/writeFrames';
-import { InputError, errorMessage } from '../../core/errors';
+import { InputError, errorMessage, isAbortError } from '../../core/errors';
 import { log } from '../log';
 import { requireTrustedWorkspace } from '../workspaceTrust';
 

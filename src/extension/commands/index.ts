@@ -8,7 +8,6 @@ import { registerExtractCommands } from './extractCommands';
  * Each feature keeps its commands in its own module here and adds one line below.
  */
 export function registerCommands(context: vscode.ExtensionContext): void {
-  void context;
   registerBodyCompressCommands(context);
   registerBodyCompressEditorCommands(context);
   registerExtractCommands(context);

@@ -3,8 +3,7 @@ import { basename, isAbsolute, relative } from 'node:path';
 import { checkFacesFit, readFacesFile, type TemplateFaces } from '../../core/faces/readFaces';
 import { activeBodyCompressEditor } from '../bodyCompressEditors';
 import { TEMPLATE_FACES_SETTING } from '../templateFaces';
-import { requireTrustedWorkspace } from '../workspaceTrust';
-import { resolveInput, showInputProblem } from './bodyCompressUi';
+import { commandInput, showInputProblem } from './bodyCompressUi';
 
 const TITLE = 'Set Template Faces';
 /** Body models whose vertex counts are offered when nothing else says which one the faces are for. */
@@ -19,18 +18,12 @@ const KNOWN_MODELS: [number, string][] = [
  * relative to the workspace folder when it lies inside; the user's settings otherwise).
  */
 export async function setTemplateFaces(arg?: unknown): Promise<void> {
-  if (!requireTrustedWorkspace(TITLE)) return;
-  const uri = await resolveInput(arg, {
+  const path = await commandInput(TITLE, arg, {
     glob: '**/*.{npy,ply,obj}',
     placeHolder: 'The faces file (.npy of shape (F, 3), .ply or .obj) of your body model',
     filters: { 'Faces (npy, ply, obj)': ['npy', 'ply', 'obj'] },
   });
-  if (!uri) return;
-  if (uri.scheme !== 'file') {
-    void vscode.window.showErrorMessage(`${TITLE}: only files on disk can be used (this one is ${uri.scheme}:)`);
-    return;
-  }
-  const path = uri.fsPath;
+  if (!path) return;
   let faces: TemplateFaces;
   try {
     faces = await readFacesFile(path);
@@ -46,7 +39,7 @@ export async function setTemplateFaces(arg?: unknown): Promise<void> {
     showInputProblem(`Cannot use ${basename(path)} for ${vertexCount}-vertex bodies`, err);
     return;
   }
-  const folder = vscode.workspace.getWorkspaceFolder(uri) ?? vscode.workspace.workspaceFolders?.[0];
+  const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(path)) ?? vscode.workspace.workspaceFolders?.[0];
   const inside = folder ? relative(folder.uri.fsPath, path) : '';
   const useWorkspace = !!folder && !inside.startsWith('..') && !isAbsolute(inside);
   const config = vscode.workspace.getConfiguration('bodyCapture');

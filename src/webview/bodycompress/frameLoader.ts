@@ -102,10 +102,4 @@ export class FrameLoader {
   prefetch(i: number): void {
     if (!this.has(i)) void this.get(i).catch(() => undefined);
   }
-
-  clear(): void {
-    this.cache.clear();
-    this.inflight.clear();
-    this.generation++;
-  }
 }

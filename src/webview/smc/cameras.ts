@@ -337,11 +337,19 @@ export class CamerasView {
       return;
     }
     const dpr = window.devicePixelRatio;
-    canvas.width = Math.round(shown.width * dpr);
-    canvas.height = Math.round(shown.height * dpr);
+    const width = Math.round(shown.width * dpr);
+    const height = Math.round(shown.height * dpr);
+    // Called on every frame shown: reallocate the canvas only when the image's on-screen size changed.
+    if (canvas.width !== width || canvas.height !== height) {
+      canvas.width = width;
+      canvas.height = height;
+    }
     canvas.style.width = `${shown.width}px`;
     canvas.style.height = `${shown.height}px`;
-    if (!this.lastOverlay) return;
+    if (!this.lastOverlay) {
+      canvas.getContext('2d')!.clearRect(0, 0, width, height);
+      return;
+    }
     const { state } = this.ctx;
     drawKeypoints(canvas, this.lastOverlay, { detected: state.get('showDetected'), projected: state.get('showProjected') }, shown.width / img.width);
   }

@@ -25,6 +25,7 @@ const SHOWN_VALUES = 12;
  */
 export class FlameView {
   readonly element: HTMLElement;
+  private readonly title: HTMLElement;
   private readonly tableHolder: HTMLElement;
   private readonly plotGrid: HTMLElement;
   private readonly plots: LinePlot[] = [];
@@ -33,12 +34,13 @@ export class FlameView {
   private plotsLoaded = false;
 
   constructor(private readonly ctx: SmcContext) {
+    this.title = el('h2', { id: 'flame-title' }, 'FLAME parameters');
     this.tableHolder = el('div', { class: 'flame-table' });
     this.plotGrid = el('div', { class: 'plot-grid', id: 'flame-plots' });
     this.element = el(
       'section',
       { class: 'flame-view' },
-      el('h2', { id: 'flame-title' }, 'FLAME parameters'),
+      this.title,
       this.tableHolder,
       el('h2', {}, 'Over all frames'),
       this.plotGrid,
@@ -76,7 +78,7 @@ export class FlameView {
   }
 
   private renderTable(frame: number, f: SmcFlameFrame | null): void {
-    this.element.querySelector('#flame-title')!.textContent = `FLAME parameters · frame ${frame}`;
+    this.title.textContent = `FLAME parameters · frame ${frame}`;
     if (!f) {
       this.tableHolder.replaceChildren(el('p', { class: 'note' }, `No FLAME parameters for frame ${frame}.`));
       return;

@@ -4,7 +4,7 @@ import type { SmcContents, SmcOverview } from '../../protocol/smcProtocol';
 import { el } from '../common/dom';
 import { fieldTable, table } from '../common/table';
 
-export const KIND_LABEL: Record<SmcOverview['performanceKind'], string> = {
+const KIND_LABEL: Record<SmcOverview['performanceKind'], string> = {
   expression: 'expression',
   speech: 'speech',
   head: 'head rotation',

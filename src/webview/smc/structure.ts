@@ -28,6 +28,8 @@ export class StructureView {
   private readonly tree: HTMLElement;
   private readonly details: HTMLElement;
   private readonly items = new Map<string, HTMLElement>();
+  /** Answers by path for the current file: the root, and a group opened then selected, are asked for once. */
+  private readonly nodes = new Map<string, Promise<Hdf5NodeView>>();
   private loaded = false;
   private selectGeneration = 0;
 
@@ -83,9 +85,10 @@ export class StructureView {
 
   private async loadRoot(): Promise<void> {
     this.items.clear();
+    this.nodes.clear();
     this.tree.replaceChildren();
     try {
-      const root = await this.host.request('structure', { file: this.state.file, path: '/' });
+      const root = await this.node('/');
       const item = this.item({ name: root.name, path: '/', kind: 'group', childCount: root.childCount ?? 0 }, this.files[this.state.file]?.name ?? '/');
       this.tree.append(item);
       this.fill(item, root);
@@ -134,7 +137,7 @@ export class StructureView {
     if (item.dataset.expanded) return;
     item.dataset.expanded = 'true';
     try {
-      const node = await this.host.request('structure', { file: this.state.file, path: item.dataset.hdf5Path! });
+      const node = await this.node(item.dataset.hdf5Path!);
       this.fill(item, node);
     } catch (err) {
       item.replaceChildren(...[...item.children].filter((c) => c.tagName !== 'VSCODE-TREE-ITEM'));
@@ -152,6 +155,18 @@ export class StructureView {
     }
   }
 
+  private node(path: string): Promise<Hdf5NodeView> {
+    let node = this.nodes.get(path);
+    if (!node) {
+      const asked = this.host.request('structure', { file: this.state.file, path });
+      this.nodes.set(path, asked);
+      // A failed request is not remembered: asking again may succeed.
+      asked.catch(() => this.nodes.get(path) === asked && this.nodes.delete(path));
+      node = asked;
+    }
+    return node;
+  }
+
   private rememberOpen(path: string, open: boolean): void {
     const set = new Set(this.state.open);
     if (open) set.add(path);
@@ -165,7 +180,7 @@ export class StructureView {
     this.state.path = path;
     this.save({ path });
     try {
-      const node = await this.host.request('structure', { file: this.state.file, path });
+      const node = await this.node(path);
       if (gen !== this.selectGeneration) return;
       this.details.replaceChildren(...detailsOf(node));
       this.details.dataset.path = path;

@@ -96,8 +96,11 @@ export class TexturesView {
         this.uvCanvas.width = this.uvCanvas.height = 0;
         this.uvInfo.textContent = `No UV texture for frame ${frame}`;
       } else {
-        this.uvCanvas.width = bitmap.width;
-        this.uvCanvas.height = bitmap.height;
+        // Called on every frame: reallocate the canvas only when the texture size changes.
+        if (this.uvCanvas.width !== bitmap.width || this.uvCanvas.height !== bitmap.height) {
+          this.uvCanvas.width = bitmap.width;
+          this.uvCanvas.height = bitmap.height;
+        }
         drawFitted(this.uvCanvas, bitmap);
         const format = this.uvFormats.get(frame);
         this.uvInfo.textContent = `frame ${frame} · ${bitmap.width} × ${bitmap.height}${format ? ` · ${format}` : ''}`;
