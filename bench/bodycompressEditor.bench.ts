@@ -17,7 +17,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createBodyCompressWriter } from '../src/core/bodycompress/writer';
 import { NdArray } from '../src/core/numpy/ndarray';
-import { BodyCompressSession } from '../src/extension/bodyCompressSession';
+import { BodyCompressSession } from '../src/extension/bodycompress/bodyCompressSession';
 import { JOINTS, VERTICES, walkingSequence } from './bodycompressData';
 import { buildLongFile } from './bodycompressLong';
 import { diff, machineLine, median, ms, spread, writeResultsSection } from './results';

@@ -9,8 +9,8 @@ import { InputError } from '../../src/core/errors';
 import { hdf5Tree } from '../../src/core/hdf5/hdf5Tree';
 import { isTemporaryPath } from '../../src/core/io/atomicFile';
 import { SmcPerformance } from '../../src/core/smc/smcPerformance';
-import { ParamError } from '../../src/extension/requestParams';
-import { closeSmcSource, openSmcSource, SmcSession } from '../../src/extension/smcSession';
+import { ParamError } from '../../src/extension/kit/requestParams';
+import { closeSmcSource, openSmcSource, SmcSession } from '../../src/extension/smc/smcSession';
 import type { Rng } from './random';
 
 /*

@@ -10,7 +10,7 @@ import { NdArray } from '../../src/core/numpy/ndarray';
 import { writeNpy } from '../../src/core/numpy/npy';
 import { writeObj } from '../../src/core/writers/obj';
 import { writePly } from '../../src/core/writers/ply';
-import { TemplateFacesLibrary } from '../../src/extension/templateFaces';
+import { TemplateFacesLibrary } from '../../src/extension/bodycompress/templateFaces';
 import { gridFaces, gridVertices } from '../helpers/gridFaces';
 import { tempDir } from '../helpers/tempDir';
 

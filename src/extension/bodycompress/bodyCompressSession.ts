@@ -1,14 +1,14 @@
 import { basename } from 'node:path';
-import { openBodyCompress, type BodyCompressFile, type OpenOptions } from '../core/bodycompress/reader';
-import { cameraView } from '../core/bodycompress/camera';
-import type { BodyFrame } from '../core/bodycompress/frame';
-import { asNumber, dictGet, toJsonValue, type PyValue } from '../core/bodycompress/pyValues';
-import { InputError, errorMessage } from '../core/errors';
-import { NdArray } from '../core/numpy/ndarray';
-import type { Loaded } from '../protocol/common';
-import type { BodyCompressIndexState, BodyCompressOpened, BodyCompressRequests } from '../protocol/bodyCompressProtocol';
+import { openBodyCompress, type BodyCompressFile, type OpenOptions } from '../../core/bodycompress/reader';
+import { cameraView } from '../../core/bodycompress/camera';
+import type { BodyFrame } from '../../core/bodycompress/frame';
+import { asNumber, dictGet, toJsonValue, type PyValue } from '../../core/bodycompress/pyValues';
+import { InputError, errorMessage } from '../../core/errors';
+import { NdArray } from '../../core/numpy/ndarray';
+import type { Loaded } from '../../protocol/common';
+import type { BodyCompressIndexState, BodyCompressOpened, BodyCompressRequests } from '../../protocol/bodyCompressProtocol';
 import { frameForWebview } from './bodyCompressFrameData';
-import { frameParam, intParam, ParamError } from './requestParams';
+import { frameParam, intParam, ParamError } from '../kit/requestParams';
 
 /** The frame rate when the metadata has no `fps` (NLF runs on 30 fps video by default). */
 export const DEFAULT_FPS = 30;

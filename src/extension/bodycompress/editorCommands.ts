@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { requestBodyCompressScreenshot } from './bodyCompressScreenshot';
+import { requestBodyCompressScreenshot } from './screenshotCommand';
 import { setTemplateFaces } from './templateFacesCommand';
 
 /** Command ids, as in package.json `contributes.commands`. */

@@ -1,7 +1,7 @@
 import type * as vscode from 'vscode';
-import { registerBodyCompressCommands } from './bodyCompressCommands';
-import { registerBodyCompressEditorCommands } from './bodyCompressEditorCommands';
-import { registerExtractCommands } from './extractCommands';
+import { registerBodyCompressCommands } from './bodycompress/commands';
+import { registerBodyCompressEditorCommands } from './bodycompress/editorCommands';
+import { registerExtractCommands } from './extract/commands';
 
 /**
  * Registers every command the extension contributes (see `contributes.commands` in package.json).

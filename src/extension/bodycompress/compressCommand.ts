@@ -16,7 +16,7 @@ import {
 import { fromJsonValue, type PyValue } from '../../core/bodycompress/pyValues';
 import { metadataWithFps, writeFrames, type WriteProgress } from '../../core/bodycompress/writeFrames';
 import { InputError } from '../../core/errors';
-import { BODYCOMPRESS_VIEW_TYPE } from '../bodyCompressEditorProvider';
+import { BODYCOMPRESS_VIEW_TYPE } from './bodyCompressEditor';
 import {
   commandInput,
   confirmReplace,
@@ -26,7 +26,7 @@ import {
   showInputProblem,
   textSetting,
   type Setting,
-} from './bodyCompressUi';
+} from '../kit/commandUi';
 
 const TITLE = 'Compress to BodyCompress';
 

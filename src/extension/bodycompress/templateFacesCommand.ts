@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import { basename, isAbsolute, relative } from 'node:path';
 import { checkFacesFit, readFacesFile, type TemplateFaces } from '../../core/faces/readFaces';
-import { activeBodyCompressEditor } from '../bodyCompressEditors';
-import { TEMPLATE_FACES_SETTING } from '../templateFaces';
-import { commandInput, showInputProblem } from './bodyCompressUi';
+import { activeBodyCompressEditor } from './openEditors';
+import { TEMPLATE_FACES_SETTING } from './templateFaces';
+import { commandInput, showInputProblem } from '../kit/commandUi';
 
 const TITLE = 'Set Template Faces';
 /** Body models whose vertex counts are offered when nothing else says which one the faces are for. */

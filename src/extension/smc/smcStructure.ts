@@ -1,9 +1,9 @@
-import { formatBytes } from '../core/formatBytes';
-import type { Hdf5Attribute, Hdf5File } from '../core/hdf5/hdf5File';
-import { hdf5Tree, type Hdf5TreeNode } from '../core/hdf5/hdf5Tree';
-import type { Hdf5DatasetInfo } from '../core/hdf5/types';
-import type { Hdf5DatasetView, Hdf5NodeView } from '../protocol/smcProtocol';
-import { ParamError } from './requestParams';
+import { formatBytes } from '../../core/formatBytes';
+import type { Hdf5Attribute, Hdf5File } from '../../core/hdf5/hdf5File';
+import { hdf5Tree, type Hdf5TreeNode } from '../../core/hdf5/hdf5Tree';
+import type { Hdf5DatasetInfo } from '../../core/hdf5/types';
+import type { Hdf5DatasetView, Hdf5NodeView } from '../../protocol/smcProtocol';
+import { ParamError } from '../kit/requestParams';
 
 /** Members listed per group: a raw file's colour group holds thousands of frames. */
 const MAX_LISTED_CHILDREN = 1000;

@@ -1,8 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import { checkFacesFit, readFacesFile, type TemplateFaces } from '../core/faces/readFaces';
-import { errorMessage } from '../core/errors';
-import type { BodyCompressFaces } from '../protocol/bodyCompressProtocol';
+import { checkFacesFit, readFacesFile, type TemplateFaces } from '../../core/faces/readFaces';
+import { errorMessage } from '../../core/errors';
+import type { BodyCompressFaces } from '../../protocol/bodyCompressProtocol';
 
 /** The setting: vertex count (as a string) → faces file. */
 export const TEMPLATE_FACES_SETTING = 'templateFaces';

@@ -1,16 +1,16 @@
 import * as vscode from 'vscode';
 import { basename, dirname } from 'node:path';
-import { InputError } from '../core/errors';
-import type { BodyCompressHostEvents, BodyCompressRequests } from '../protocol/bodyCompressProtocol';
-import { addBodyCompressEditor, markBodyCompressEditorActive, removeBodyCompressEditor, type BodyCompressEditorHandle } from './bodyCompressEditors';
+import { InputError } from '../../core/errors';
+import type { BodyCompressHostEvents, BodyCompressRequests } from '../../protocol/bodyCompressProtocol';
+import { addBodyCompressEditor, markBodyCompressEditorActive, removeBodyCompressEditor, type BodyCompressEditorHandle } from './openEditors';
 import { BodyCompressSession } from './bodyCompressSession';
-import { exportBodyCompressFrames } from './commands/bodyCompressExport';
-import { saveBodyCompressScreenshot } from './commands/bodyCompressScreenshot';
-import { log } from './log';
-import { bytesParam, intParam, ParamError } from './requestParams';
+import { exportBodyCompressFrames } from './exportCommand';
+import { saveBodyCompressScreenshot } from './screenshotCommand';
+import { log } from '../kit/log';
+import { bytesParam, intParam, ParamError } from '../kit/requestParams';
 import { TEMPLATE_FACES_SETTING, TemplateFacesLibrary } from './templateFaces';
-import { webviewHtml, webviewOptions } from './webviewHtml';
-import { connectWebview } from './webviewRpc';
+import { webviewHtml, webviewOptions } from '../kit/webviewHtml';
+import { connectWebview } from '../kit/webviewRpc';
 
 export const BODYCOMPRESS_VIEW_TYPE = 'bodyCapture.bodycompress';
 

@@ -1,10 +1,10 @@
-import { formatBytes } from '../core/formatBytes';
-import type { SmcHeader } from '../core/smc/smcHeader';
-import type { SmcInventory } from '../core/smc/smcInventory';
-import { sortCameraIds } from '../core/smc/smcKeys';
-import type { PerformanceInventory } from '../core/smc/smcPerformance';
-import { contentsOf } from '../core/smc/smcSummary';
-import type { SmcCameraRow, SmcContents, SmcFileKind, SmcFlameParameter, SmcPartRow } from '../protocol/smcProtocol';
+import { formatBytes } from '../../core/formatBytes';
+import type { SmcHeader } from '../../core/smc/smcHeader';
+import type { SmcInventory } from '../../core/smc/smcInventory';
+import { sortCameraIds } from '../../core/smc/smcKeys';
+import type { PerformanceInventory } from '../../core/smc/smcPerformance';
+import { contentsOf } from '../../core/smc/smcSummary';
+import type { SmcCameraRow, SmcContents, SmcFileKind, SmcFlameParameter, SmcPartRow } from '../../protocol/smcProtocol';
 
 /** RenderMe360 is captured at 30 fps (the dataset's README); the files do not record a rate. */
 const SMC_FPS = 30;

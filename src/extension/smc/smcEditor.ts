@@ -1,14 +1,14 @@
 import * as vscode from 'vscode';
 import { basename } from 'node:path';
-import { InputError } from '../core/errors';
-import type { Loaded } from '../protocol/common';
-import type { SmcHostEvents, SmcRequests } from '../protocol/smcProtocol';
-import { loaded } from './loaded';
-import { log } from './log';
+import { InputError } from '../../core/errors';
+import type { Loaded } from '../../protocol/common';
+import type { SmcHostEvents, SmcRequests } from '../../protocol/smcProtocol';
+import { loaded } from '../kit/loaded';
+import { log } from '../kit/log';
 import { closeSmcSource, openSmcSource, SmcSession } from './smcSession';
-import { ParamError, textParam } from './requestParams';
-import { webviewHtml, webviewOptions } from './webviewHtml';
-import { connectWebview } from './webviewRpc';
+import { ParamError, textParam } from '../kit/requestParams';
+import { webviewHtml, webviewOptions } from '../kit/webviewHtml';
+import { connectWebview } from '../kit/webviewRpc';
 
 export const SMC_VIEW_TYPE = 'bodyCapture.smc';
 

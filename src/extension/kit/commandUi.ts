@@ -2,8 +2,8 @@ import * as vscode from 'vscode';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { InputError, errorMessage, isAbortError } from '../../core/errors';
-import { log } from '../log';
-import { requireTrustedWorkspace } from '../workspaceTrust';
+import { log } from './log';
+import { requireTrustedWorkspace } from './workspaceTrust';
 
 /*
  * What the BodyCompress writing commands (Compress, Convert, Export Frames) share: the trust

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { basename, relative } from 'node:path';
-import { formatBytes } from '../core/formatBytes';
-import { indexSmcFolder, type SmcFileRow, type SmcFolderIndex } from '../core/smc/smcFolder';
+import { formatBytes } from '../../core/formatBytes';
+import { indexSmcFolder, type SmcFileRow, type SmcFolderIndex } from '../../core/smc/smcFolder';
 
 /**
  * "Explore SMC Folder": a read-only Markdown summary of every performance under a folder (files

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { RpcEndpoint, type Envelope, type EventMap, type RequestMap } from '../protocol/rpc';
-import type { CommonRequests } from '../protocol/common';
+import { RpcEndpoint, type Envelope, type EventMap, type RequestMap } from '../../protocol/rpc';
+import type { CommonRequests } from '../../protocol/common';
 import { log } from './log';
 
 /** The host end of an editor's channel, with the requests every editor answers already handled. */

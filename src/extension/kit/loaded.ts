@@ -1,5 +1,5 @@
-import type { Loaded } from '../protocol/common';
-import { InputError } from '../core/errors';
+import type { Loaded } from '../../protocol/common';
+import { InputError } from '../../core/errors';
 import { log } from './log';
 
 /** Runs a load and turns failures into a Loaded error the webview can show on a clear page. */

@@ -3,11 +3,11 @@ import { basename } from 'node:path';
 import { errorMessage } from '../../core/errors';
 import { resolveInputs } from '../../core/extract/extractInputs';
 import { parseSmcFileName } from '../../core/smc/smcNames';
-import { ExploreDocuments, EXPLORE_SCHEME } from '../exploreSmcFolder';
-import { pickExtractOptions } from '../extractOptionsPicker';
-import { estimateAndExtract } from '../extractRun';
-import { log } from '../log';
-import { requireTrustedWorkspace } from '../workspaceTrust';
+import { ExploreDocuments, EXPLORE_SCHEME } from './exploreSmcFolder';
+import { pickExtractOptions } from './optionsPicker';
+import { estimateAndExtract } from './extractRun';
+import { log } from '../kit/log';
+import { requireTrustedWorkspace } from '../kit/workspaceTrust';
 
 /**
  * Extraction commands: Extract Performance…, Extract Subject Folder… (both write files, so they need

@@ -2,9 +2,9 @@ import * as vscode from 'vscode';
 import { mkdir, rmdir } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { writeFileAtomic } from '../../core/io/atomicFile';
-import { activeBodyCompressEditor } from '../bodyCompressEditors';
-import { requireTrustedWorkspace } from '../workspaceTrust';
-import { displayPath } from './bodyCompressUi';
+import { activeBodyCompressEditor } from './openEditors';
+import { requireTrustedWorkspace } from '../kit/workspaceTrust';
+import { displayPath } from '../kit/commandUi';
 
 const TITLE = 'Save Screenshot of 3D View';
 

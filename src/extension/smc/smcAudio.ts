@@ -1,5 +1,5 @@
-import { InputError } from '../core/errors';
-import { wavByteLength, wavHeader } from '../core/writers/wav';
+import { InputError } from '../../core/errors';
+import { wavByteLength, wavHeader } from '../../core/writers/wav';
 
 /**
  * The speech track for the webview: a float32 WAV, the samples as stored (an <audio> element plays

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { errorMessage } from '../core/errors';
+import { errorMessage } from '../../core/errors';
 import {
   EXTRACT_PARTS,
   parseCameras,
@@ -9,7 +9,7 @@ import {
   type ExtractPart,
   type ExtractRequest,
   type PresetName,
-} from '../core/extract/extractOptions';
+} from '../../core/extract/extractOptions';
 
 /** What the user chose in the quick picks: the request and where to write. */
 export interface ExtractChoice {

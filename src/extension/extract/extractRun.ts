@@ -1,13 +1,13 @@
 import * as vscode from 'vscode';
-import { errorMessage } from '../core/errors';
-import { freeBytes } from '../core/extract/diskSpace';
-import { extractInWorkers, isAbortError, type BatchItem } from '../core/extract/extractBatch';
-import type { PerformanceInput } from '../core/extract/extractInputs';
-import { progressText } from '../core/extract/progressText';
-import { formatBytes } from '../core/formatBytes';
-import type { ExtractChoice } from './extractOptionsPicker';
-import { log } from './log';
-import pkg from '../../package.json';
+import { errorMessage } from '../../core/errors';
+import { freeBytes } from '../../core/extract/diskSpace';
+import { extractInWorkers, isAbortError, type BatchItem } from '../../core/extract/extractBatch';
+import type { PerformanceInput } from '../../core/extract/extractInputs';
+import { progressText } from '../../core/extract/progressText';
+import { formatBytes } from '../../core/formatBytes';
+import type { ExtractChoice } from './optionsPicker';
+import { log } from '../kit/log';
+import pkg from '../../../package.json';
 
 /**
  * Estimates, confirms and runs an extraction. Planning and writing happen in worker threads (one per

@@ -1,15 +1,15 @@
 import { basename } from 'node:path';
-import { InputError } from '../core/errors';
-import { formatBytes } from '../core/formatBytes';
-import { Hdf5File } from '../core/hdf5/hdf5File';
-import { projectPoints, type CameraCalibration } from '../core/smc/calibration';
-import type { EncodedImage, FloatNdArray } from '../core/smc/smcFile';
-import { frameKey } from '../core/smc/smcKeys';
-import { SmcPerformance } from '../core/smc/smcPerformance';
-import type { SmcContents, SmcDocumentInfo, SmcImage, SmcKeypointOverlay, SmcMesh, SmcRequests } from '../protocol/smcProtocol';
+import { InputError } from '../../core/errors';
+import { formatBytes } from '../../core/formatBytes';
+import { Hdf5File } from '../../core/hdf5/hdf5File';
+import { projectPoints, type CameraCalibration } from '../../core/smc/calibration';
+import type { EncodedImage, FloatNdArray } from '../../core/smc/smcFile';
+import { frameKey } from '../../core/smc/smcKeys';
+import { SmcPerformance } from '../../core/smc/smcPerformance';
+import type { SmcContents, SmcDocumentInfo, SmcImage, SmcKeypointOverlay, SmcMesh, SmcRequests } from '../../protocol/smcProtocol';
 import { buildAudioTrack } from './smcAudio';
-import { smcContents } from './smcContents';
-import { frameParam, hdf5PathParam, intParam, oneOfParam, ParamError } from './requestParams';
+import { smcContents } from './smcContentsView';
+import { frameParam, hdf5PathParam, intParam, oneOfParam, ParamError } from '../kit/requestParams';
 import { meanPointDistance } from './smcReprojection';
 import { smcNodeView } from './smcStructure';
 

@@ -2,9 +2,9 @@ import { basename } from 'node:path';
 import { defaultConvertOutput, openSmcConversion, RENDERME360_FPS, type SmcConversion } from '../../core/bodycompress/fromSmc';
 import type { PyDict } from '../../core/bodycompress/pyValues';
 import { writeFrames } from '../../core/bodycompress/writeFrames';
-import { SMC_VIEW_TYPE } from '../smcEditorProvider';
-import { confirmOutput, openInBodyCompressEditor, writeProgressText, writeSettingLines, writeSettingsFor } from './bodyCompressCompress';
-import { commandInput, review, runJob, showInputProblem } from './bodyCompressUi';
+import { SMC_VIEW_TYPE } from '../smc/smcEditor';
+import { confirmOutput, openInBodyCompressEditor, writeProgressText, writeSettingLines, writeSettingsFor } from './compressCommand';
+import { commandInput, review, runJob, showInputProblem } from '../kit/commandUi';
 
 const TITLE = 'Convert SMC Performance to BodyCompress';
 

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import { compressToBodyCompress } from './bodyCompressCompress';
-import { convertSmcToBodyCompress } from './bodyCompressConvert';
-import { exportBodyCompressFrames } from './bodyCompressExport';
+import { compressToBodyCompress } from './compressCommand';
+import { convertSmcToBodyCompress } from './convertCommand';
+import { exportBodyCompressFrames } from './exportCommand';
 
 /** Command ids, as in package.json `contributes.commands`. */
 export const BODYCOMPRESS_COMMANDS = {

@@ -10,8 +10,8 @@ import {
   type FrameRange,
 } from '../../core/bodycompress/exportFrames';
 import { probeBodyCompress } from '../../core/bodycompress/probe';
-import { BODYCOMPRESS_VIEW_TYPE } from '../bodyCompressEditorProvider';
-import { choiceSetting, commandInput, displayPath, review, runJob, showInputProblem, textSetting } from './bodyCompressUi';
+import { BODYCOMPRESS_VIEW_TYPE } from './bodyCompressEditor';
+import { choiceSetting, commandInput, displayPath, review, runJob, showInputProblem, textSetting } from '../kit/commandUi';
 
 const TITLE = 'Export Frames';
 

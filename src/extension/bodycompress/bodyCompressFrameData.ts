@@ -1,10 +1,10 @@
-import { cameraView } from '../core/bodycompress/camera';
-import type { BodyFrame } from '../core/bodycompress/frame';
-import { personsOf } from '../core/bodycompress/frameArrays';
-import { MsgExt, NpScalar, PyComplex, PyFloat, toJsonValue, type PyValue } from '../core/bodycompress/pyValues';
-import { NdArray } from '../core/numpy/ndarray';
-import { formatFloat32 } from '../core/writers/obj';
-import type { BodyCompressCamera, BodyCompressFrame, BodyCompressKeyRow, BodyCompressPerson } from '../protocol/bodyCompressProtocol';
+import { cameraView } from '../../core/bodycompress/camera';
+import type { BodyFrame } from '../../core/bodycompress/frame';
+import { personsOf } from '../../core/bodycompress/frameArrays';
+import { MsgExt, NpScalar, PyComplex, PyFloat, toJsonValue, type PyValue } from '../../core/bodycompress/pyValues';
+import { NdArray } from '../../core/numpy/ndarray';
+import { formatFloat32 } from '../../core/writers/obj';
+import type { BodyCompressCamera, BodyCompressFrame, BodyCompressKeyRow, BodyCompressPerson } from '../../protocol/bodyCompressProtocol';
 
 /** Arrays with at most this many values are shown with their values in the inspector (boxes of 50 people). */
 export const MAX_SHOWN_VALUES = 256;
