@@ -115,8 +115,8 @@ async function main(): Promise<void> {
     floorA.push(await runTo(xz!, ['-dc', fileA], '/dev/null'));
     for (const engine of ['xz', 'wasm']) {
       const d = measure('decode', fileA, engine);
-      if (d.frames !== FRAMES) throw new Error(`decoded ${d.frames} frames`);
-      ours[engine]!.push(d.seconds);
+      if (d.frames !== FRAMES) throw new Error(`decoded ${d.frames ?? 'no'} frames`);
+      ours[engine]!.push(d.seconds!);
       rssA = Math.max(rssA, d.maxRss!);
     }
   }

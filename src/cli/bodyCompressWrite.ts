@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises';
+import { DEFAULT_QUANTIZATION_MM } from '../core/bodycompress/defaults';
 import { writeFrames, type FrameSource } from '../core/bodycompress/writeFrames';
 import type { WriteResult, WriterOptions } from '../core/bodycompress/writer';
 import type { PyValue } from '../core/bodycompress/pyValues';
@@ -29,7 +30,7 @@ interface WriteFlagValues {
 
 /** Writer options and fps from the flags; UsageError for values that are not numbers in range. */
 export function writeSettings(values: WriteFlagValues): { writer: WriterOptions; fps: number | undefined } {
-  const q = values['quantization-mm'] === undefined ? 0.5 : Number(values['quantization-mm']);
+  const q = values['quantization-mm'] === undefined ? DEFAULT_QUANTIZATION_MM : Number(values['quantization-mm']);
   if (!(q > 0) || !Number.isFinite(q)) throw new UsageError(`--quantization-mm must be a positive number (got ${values['quantization-mm']})`);
   const blockFrames = values['block-frames'] === undefined ? undefined : Number(values['block-frames']);
   if (blockFrames !== undefined && !(Number.isSafeInteger(blockFrames) && blockFrames >= 1)) {

@@ -1,3 +1,4 @@
+import { errorDetail } from '../core/errors';
 import { commands } from './commands/index';
 import { UsageError, type CliIo } from './command';
 import { reportError } from './output';
@@ -60,7 +61,7 @@ if (isEntry) {
       process.exitCode = code;
     },
     (err: unknown) => {
-      process.stderr.write(`bodycap: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
+      process.stderr.write(`bodycap: internal error: ${errorDetail(err)}\n`);
       process.exitCode = 1;
     },
   );

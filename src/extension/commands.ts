@@ -1,14 +1,12 @@
 import type * as vscode from 'vscode';
 import { registerBodyCompressCommands } from './bodycompress/commands';
-import { registerBodyCompressEditorCommands } from './bodycompress/editorCommands';
 import { registerExtractCommands } from './extract/commands';
 
 /**
- * Registers every command the extension contributes (see `contributes.commands` in package.json).
- * Each feature keeps its commands in its own module here and adds one line below.
+ * Registers every command the extension contributes (see `contributes.commands` in package.json;
+ * ids in ids.ts). Each feature keeps its commands in its folder's commands.ts and adds one line here.
  */
 export function registerCommands(context: vscode.ExtensionContext): void {
   registerBodyCompressCommands(context);
-  registerBodyCompressEditorCommands(context);
   registerExtractCommands(context);
 }

@@ -1,11 +1,9 @@
-import * as vscode from 'vscode';
-import { BodyCompressEditorProvider } from './bodycompress/bodyCompressEditor';
+import type * as vscode from 'vscode';
+import { registerBodyCompressEditor } from './bodycompress/bodyCompressEditor';
 import { registerCommands } from './commands';
-import { SmcEditorProvider } from './smc/smcEditor';
+import { registerSmcEditor } from './smc/smcEditor';
 
 export function activate(context: vscode.ExtensionContext): void {
-  context.subscriptions.push(SmcEditorProvider.register(context), BodyCompressEditorProvider.register(context));
+  context.subscriptions.push(registerSmcEditor(context), registerBodyCompressEditor(context));
   registerCommands(context);
 }
-
-export function deactivate(): void {}

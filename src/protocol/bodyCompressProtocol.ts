@@ -1,4 +1,5 @@
-import type { CommonRequests, Loaded } from './common';
+import { commonRequests, type Loaded } from './common';
+import { request, type EventMap } from './rpc';
 
 /**
  * Messages between the BodyCompress editor's webview and the extension host. The host decodes
@@ -93,20 +94,23 @@ export type BodyCompressFaces =
   | { status: 'ok'; path: string; indices: Uint32Array }
   | { status: 'error'; path: string; message: string };
 
-export type BodyCompressRequests = CommonRequests & {
-  open: { params: null; result: Loaded<BodyCompressOpened> };
+/** Requests the BodyCompress webview sends to the host. */
+export const bodyCompressRequests = {
+  ...commonRequests,
+  open: request<null, Loaded<BodyCompressOpened>>(),
   /** An indexed frame; uncertainties only when asked for (they are a third of the bytes). */
-  frame: { params: { frame: number; uncertainties: boolean }; result: BodyCompressFrame };
+  frame: request<{ frame: number; uncertainties: boolean }, BodyCompressFrame>(),
   /** People per frame for indexed frames [from, index.frames). */
-  personCounts: { params: { from: number }; result: Int16Array };
-  faces: { params: { vertexCount: number }; result: BodyCompressFaces };
+  personCounts: request<{ from: number }, Int16Array>(),
+  faces: request<{ vertexCount: number }, BodyCompressFaces>(),
   /** Saves a PNG of the 3D view (asks where; the default is the workspace's screenshots/ folder). */
-  saveScreenshot: { params: { png: Uint8Array; frame: number }; result: { saved: string | null } };
+  saveScreenshot: request<{ png: Uint8Array; frame: number }, { saved: string | null }>(),
   /** Runs Export Frames… with `start:end` preset. */
-  exportFrames: { params: { start: number; end: number | null }; result: null };
+  exportFrames: request<{ start: number; end: number | null }, null>(),
 };
+export type BodyCompressRequests = typeof bodyCompressRequests;
 
-export type BodyCompressHostEvents = {
+export interface BodyCompressHostEvents extends EventMap {
   index: BodyCompressIndexState;
   /** The file changed on disk and was opened again: ask for `open` again. */
   reloaded: null;
@@ -114,4 +118,4 @@ export type BodyCompressHostEvents = {
   facesChanged: null;
   /** The "Save Screenshot" command was run for this editor. */
   screenshotRequested: null;
-};
+}

@@ -1,4 +1,5 @@
-import type { CommonRequests, Loaded } from './common';
+import { commonRequests, type Loaded } from './common';
+import { request, type NoEvents } from './rpc';
 
 /**
  * Messages between the SMC editor's webview and the extension host. The host reads lazily and
@@ -50,7 +51,7 @@ export interface Hdf5DocumentInfo {
 }
 
 /** Everything the views need to lay themselves out, from both files' inventories (no payload read). */
-export interface SmcContents {
+export interface SmcViewModel {
   /** One row per part and file, for the overview's inventory table. */
   parts: SmcPartRow[];
   warnings: SmcWarningRow[];
@@ -201,24 +202,26 @@ export interface Hdf5DatasetView {
 }
 
 /** Requests the SMC webview sends to the host. Camera ids and frames are validated by the host. */
-export type SmcRequests = CommonRequests & {
-  open: { params: null; result: Loaded<SmcDocumentInfo> };
-  contents: { params: null; result: SmcContents };
-  image: { params: { camera: string; kind: SmcImageKind; frame: number }; result: SmcImage | null };
-  keypoints: { params: { camera: string; frame: number }; result: SmcKeypointOverlay };
-  calibration: { params: null; result: SmcCameraCalibration[] };
-  keypoints3d: { params: { frame: number }; result: Float32Array | null };
-  flameVertices: { params: { frame: number }; result: SmcMesh | null };
-  scanMesh: { params: null; result: SmcMesh | null };
-  flameFrame: { params: { frame: number }; result: SmcFlameFrame | null };
-  flameSeries: { params: { name: string }; result: SmcFlameSeries | null };
-  uvTexture: { params: { frame: number }; result: SmcImage | null };
-  scanMask: { params: { camera: string }; result: SmcImage | null };
-  audio: { params: { buckets: number }; result: SmcAudioTrack | null };
+export const smcRequests = {
+  ...commonRequests,
+  open: request<null, Loaded<SmcDocumentInfo>>(),
+  contents: request<null, SmcViewModel>(),
+  image: request<{ camera: string; kind: SmcImageKind; frame: number }, SmcImage | null>(),
+  keypoints: request<{ camera: string; frame: number }, SmcKeypointOverlay>(),
+  calibration: request<null, SmcCameraCalibration[]>(),
+  keypoints3d: request<{ frame: number }, Float32Array | null>(),
+  flameVertices: request<{ frame: number }, SmcMesh | null>(),
+  scanMesh: request<null, SmcMesh | null>(),
+  flameFrame: request<{ frame: number }, SmcFlameFrame | null>(),
+  flameSeries: request<{ name: string }, SmcFlameSeries | null>(),
+  uvTexture: request<{ frame: number }, SmcImage | null>(),
+  scanMask: request<{ camera: string }, SmcImage | null>(),
+  audio: request<{ buckets: number }, SmcAudioTrack | null>(),
   /** One object of one open file (0: the opened file, 1: its partner) and its members. */
-  structure: { params: { file: number; path: string }; result: Hdf5NodeView };
-  copyText: { params: { text: string }; result: null };
+  structure: request<{ file: number; path: string }, Hdf5NodeView>(),
+  copyText: request<{ text: string }, null>(),
 };
+export type SmcRequests = typeof smcRequests;
 
 /** Events the host pushes to the SMC webview. */
-export type SmcHostEvents = Record<never, never>;
+export type SmcHostEvents = NoEvents;

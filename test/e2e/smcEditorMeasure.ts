@@ -53,9 +53,9 @@ async function encodeJpegs(): Promise<Uint8Array[]> {
             x ^= x >>> 17;
             x ^= x << 5;
             const n = (x & 15) - 8;
-            img.data[p] += n;
-            img.data[p + 1] += n;
-            img.data[p + 2] += n;
+            img.data[p] = img.data[p]! + n;
+            img.data[p + 1] = img.data[p + 1]! + n;
+            img.data[p + 2] = img.data[p + 2]! + n;
           }
           ctx.putImageData(img, 0, 0);
           const bytes = new Uint8Array(await (await c.convertToBlob({ type: 'image/jpeg', quality })).arrayBuffer());

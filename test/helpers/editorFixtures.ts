@@ -2,14 +2,20 @@
  * Every custom editor the extension registers, with a fixture it opens and one valid request per
  * method its webview sends. The security, trust and leak tests (unit and e2e) run over this list;
  * a test fails when package.json declares an editor that is missing here, or when a webview sends
- * a method that has no entry, so a new or rewritten editor is covered once its line is added.
+ * a method that has no entry, or when its requests differ from those its protocol declares, so a new
+ * or rewritten editor is covered once its line is added.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { bodyCompressRequests } from '../../src/protocol/bodyCompressProtocol';
+import type { RequestMap } from '../../src/protocol/rpc';
+import { smcRequests } from '../../src/protocol/smcProtocol';
 import { expectedJson, FIXTURES } from './fixtures';
 
 export interface EditorFixture {
   viewType: string;
+  /** The editor's protocol object (src/protocol): every request it declares. */
+  protocol: RequestMap;
   /** A file the editor opens, relative to test/fixtures (also its place in the e2e workspace). */
   fixture: string;
   /** method → params of a request that succeeds on the fixture. */
@@ -23,6 +29,7 @@ const ONE_PIXEL_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJA
 export const EDITORS: EditorFixture[] = [
   {
     viewType: 'bodyCapture.smc',
+    protocol: smcRequests,
     fixture: 'smc/0026_e0_anno.smc',
     requests: {
       reopenWith: null,
@@ -45,6 +52,7 @@ export const EDITORS: EditorFixture[] = [
   },
   {
     viewType: 'bodyCapture.bodycompress',
+    protocol: bodyCompressRequests,
     fixture: 'bodycompress/long_300f_multiblock.xz',
     requests: {
       reopenWith: null,

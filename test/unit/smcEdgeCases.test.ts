@@ -13,7 +13,7 @@ import { SmcFile } from '../../src/core/smc/smcFile';
 import { indexSmcFolder } from '../../src/core/smc/smcFolder';
 import { findPartner, parseSmcFileName, partnerCandidates } from '../../src/core/smc/smcNames';
 import { SmcPerformance } from '../../src/core/smc/smcPerformance';
-import { contentsOf } from '../../src/core/smc/smcSummary';
+import { partSummary } from '../../src/core/smc/smcSummary';
 import { cameraKey, formatFrameRanges, frameKey, missingFrames, parseFrameKeys, sortCameraIds } from '../../src/core/smc/smcKeys';
 import { expectedJson, fixturePath } from '../helpers/fixtures';
 import { sha256 } from '../helpers/extractTree';
@@ -145,7 +145,7 @@ test('anno file with empty and missing landmarks, an incomplete FLAME frame and 
     assert.equal(await file.uvTexture(1), null);
     const mesh = (await file.scanMesh())!;
     assert.deepEqual([mesh.vertexCount, mesh.faceCount, Array.from(mesh.faces)], [3, 1, [0, 1, 2]]);
-    const contents = contentsOf(inv);
+    const contents = partSummary(inv);
     assert.deepEqual(contents.keypoints2d && [contents.keypoints2d.cameras, contents.keypoints2d.emptyFrames, contents.keypoints2d.missingFrames], [15, 1, 1]);
     assert.deepEqual(contents.flame?.parameters.sort(), ['exp', 'trans', 'verts']);
   } finally {

@@ -31,6 +31,7 @@ test('every editor in package.json is registered and listed with a fixture, and 
   assert.deepEqual([...recorded.editors.keys()].sort(), contributedEditors().sort());
   assert.deepEqual(EDITORS.map((e) => e.viewType).sort(), contributedEditors().sort(), 'test/helpers/editorFixtures.ts lists each editor');
   for (const e of EDITORS) {
+    assert.deepEqual(Object.keys(e.requests).sort(), Object.keys(e.protocol).sort(), `${e.viewType}: one example per request its protocol declares`);
     const doc = await OpenDocument.open(e.viewType, fixtureFile(e));
     const panel = await doc.addEditor();
     doc.close();

@@ -1,9 +1,8 @@
 import { basename, relative } from 'node:path';
 import { SmcFile } from '../../core/smc/smcFile';
 import { indexSmcFolder, type SmcFileRow, type SmcFolderIndex } from '../../core/smc/smcFolder';
-import type { SmcInventory } from '../../core/smc/smcInventory';
 import { findPartner } from '../../core/smc/smcNames';
-import { cameraFrameCounts, contentsOf, missingFramesByCamera, type SmcContents } from '../../core/smc/smcSummary';
+import { cameraFrameCounts, folderTotals, inventoryRows, missingFramesByCamera, partSummary, performanceHeader, type InventoryWording } from '../../core/smc/smcSummary';
 import type { CliIo } from '../command';
 import { formatBytes } from '../../core/formatBytes';
 import { formatFields, formatTable, printJson } from '../output';
@@ -15,7 +14,7 @@ export async function smcInfo(path: string, json: boolean, io: CliIo): Promise<v
     const h = file.header;
     const inv = await file.inventory();
     const pair = await findPartner(path);
-    const contents = contentsOf(inv);
+    const contents = partSummary(inv);
     if (json) {
       printJson(io, {
         format: 'smc',
@@ -57,7 +56,8 @@ export async function smcInfo(path: string, json: boolean, io: CliIo): Promise<v
         ['Pair', pair ? relative(process.cwd(), pair) || basename(pair) : 'none found'],
       ]),
     );
-    io.out(`\n${formatTable(['Contents', 'Count', 'Size'], contentRows(contents, inv))}`);
+    const rows = inventoryRows(inv, CONTENT_ROWS).map((r) => [r.label, r.count, formatBytes(r.bytes)]);
+    io.out(`\n${formatTable(['Contents', 'Count', 'Size'], rows)}`);
     if (inv.warnings.length > 0) {
       io.out(`\nWarnings\n${inv.warnings.map((w) => `  ${w.severity === 'warning' ? '!' : 'i'} ${w.message}`).join('\n')}\n`);
     }
@@ -66,28 +66,22 @@ export async function smcInfo(path: string, json: boolean, io: CliIo): Promise<v
   }
 }
 
-function contentRows(c: SmcContents, inv: SmcInventory): string[][] {
-  const rows: string[][] = [];
-  const add = (label: string, count: string, part: { bytes: number } | null) => {
-    if (part) rows.push([label, count, formatBytes(part.bytes)]);
-  };
-  add('colour images', c.color ? `${c.color.images} (${c.color.cameras} cameras, ${c.color.frames} frames)` : '', c.color);
-  add('masks', c.mask ? `${c.mask.images} (${c.mask.cameras} cameras, ${c.mask.frames} frames)` : '', c.mask);
-  add(
-    'audio',
-    c.audio ? `${c.audio.durationSeconds?.toFixed(2) ?? '?'} s, ${c.audio.channels} ch, ${c.audio.sampleRate ?? '?'} Hz, ${c.audio.dtype}` : '',
-    c.audio,
-  );
-  add('calibration', c.calibration ? `${c.calibration.cameras} cameras` : '', c.calibration);
-  add('2D keypoints', c.keypoints2d ? `${c.keypoints2d.cameras} cameras, ${c.keypoints2d.frames} frames` : '', c.keypoints2d);
-  add('3D keypoints', c.keypoints3d ? `${c.keypoints3d.frames} frames` : '', c.keypoints3d);
-  add('FLAME', c.flame ? `${c.flame.frames} frames, ${c.flame.parameters.length} parameters` : '', c.flame);
-  add('UV textures', c.uvTexture ? `${c.uvTexture.frames} frames` : '', c.uvTexture);
-  add('scan mesh', c.scan ? `${c.scan.vertices ?? '?'} vertices, ${c.scan.faces ?? '?'} faces` : '', c.scan);
-  add('scan masks', c.scanMask ? `${c.scanMask.cameras} cameras` : '', c.scanMask);
-  rows.push(['total', `${inv.datasets} datasets`, formatBytes(inv.bytes)]);
-  return rows;
-}
+/** How `bodycap info` words the inventory table's rows. */
+const CONTENT_ROWS: InventoryWording = {
+  parts: {
+    color: (c) => ['colour images', `${c.images} (${c.cameras} cameras, ${c.frames} frames)`],
+    mask: (c) => ['masks', `${c.images} (${c.cameras} cameras, ${c.frames} frames)`],
+    audio: (a) => ['audio', `${a.durationSeconds?.toFixed(2) ?? '?'} s, ${a.channels} ch, ${a.sampleRate ?? '?'} Hz, ${a.dtype}`],
+    calibration: (c) => ['calibration', `${c.cameras} cameras`],
+    keypoints2d: (k) => ['2D keypoints', `${k.cameras} cameras, ${k.frames} frames`],
+    keypoints3d: (k) => ['3D keypoints', `${k.frames} frames`],
+    flame: (f) => ['FLAME', `${f.frames} frames, ${f.parameters.length} parameters`],
+    uvTexture: (u) => ['UV textures', `${u.frames} frames`],
+    scan: (s) => ['scan mesh', `${s.vertices ?? '?'} vertices, ${s.faces ?? '?'} faces`],
+    scanMask: (s) => ['scan masks', `${s.cameras} cameras`],
+  },
+  file: (datasets) => ['total', `${datasets} datasets`],
+};
 
 /** `bodycap info <folder>`: every performance under the folder, paired, one row each. */
 export async function smcFolderInfo(path: string, json: boolean, io: CliIo): Promise<void> {
@@ -96,18 +90,17 @@ export async function smcFolderInfo(path: string, json: boolean, io: CliIo): Pro
     printJson(io, { format: 'smc-folder', ...folderJson(index) });
     return;
   }
-  const files = index.performances.flatMap((p) => [p.anno, p.raw]).filter((f): f is SmcFileRow => f !== null);
-  const total = files.reduce((n, f) => n + f.size, 0);
+  const totals = folderTotals(index);
   io.out(
     formatFields([
       ['Folder', path],
       ['Subjects', index.subjects.length],
-      ['Performances', `${index.performances.length} (${files.length} files, ${formatBytes(total)})`],
+      ['Performances', `${index.performances.length} (${totals.files} files, ${formatBytes(totals.bytes)})`],
     ]),
   );
   if (index.performances.length > 0) {
     const rows = index.performances.map((p) => {
-      const h = p.anno?.header ?? p.raw?.header;
+      const h = performanceHeader(p);
       return [
         p.actorId,
         p.part,
@@ -147,7 +140,7 @@ function folderJson(index: SmcFolderIndex) {
     root: index.root,
     subjects: index.subjects,
     performances: index.performances.map((p) => {
-      const h = p.anno?.header ?? p.raw?.header;
+      const h = performanceHeader(p);
       return {
         actorId: p.actorId,
         performancePart: p.part,

@@ -1,6 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import { DecodeJobRunner } from './decodeJob';
-import type { ToWorker } from './workerProtocol';
+import type { ToWorker } from './decodeWorkerProtocol';
 
 /*
  * Entry point of the BodyCompress decode worker (bundled as dist/bodycompressWorker.js; run from

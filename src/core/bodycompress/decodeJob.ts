@@ -3,11 +3,11 @@ import { InputError } from '../errors';
 import { summarizeFrame } from './frameSummary';
 import { MsgpackFormatError } from './msgpack';
 import { ObjectSplitter } from './objectSplitter';
-import type { DeliverRange, FromWorker, JobSpec, ToWorker } from './workerProtocol';
+import type { DeliverRange, FromWorker, JobSpec, ToWorker } from './decodeWorkerProtocol';
 import { decodeXz, XzDecodeError } from './xzDecode';
 
 /**
- * The worker side of a decode job (see workerProtocol.ts): decompress, split into objects, report
+ * The worker side of a decode job (see decodeWorkerProtocol.ts): decompress, split into objects, report
  * the index in batches, send requested objects, respect pause/ack/cancel. Runs inside a worker
  * thread; kept free of worker_threads so it can be read and tested on its own.
  */

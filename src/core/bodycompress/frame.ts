@@ -2,6 +2,7 @@ import { InputError } from '../errors';
 import { NdArray } from '../numpy/ndarray';
 import { Camera, cameraToMap } from './camera';
 import { decodeMsgpack, encodeMsgpack, MsgpackFormatError, MsgpackIncompleteError, type EncodableValue } from './msgpack';
+import { DEFAULT_QUANTIZATION_MM } from './defaults';
 import { dequantize, quantize, type PointAxis } from './quantize';
 import { asNumber, PyFloat, type PyValue } from './pyValues';
 
@@ -76,7 +77,7 @@ export type FrameInput = Map<string, EncodableValue | Camera> | { [key: string]:
  * `compress()` of the reference, then msgpack: other keys in order (a Camera replaced in its slot
  * by its map), then `qd_vertices`, `qd_joints` and the uncertainties when given.
  */
-export function encodeFrame(input: FrameInput, quantizationMm = 0.5): Uint8Array {
+export function encodeFrame(input: FrameInput, quantizationMm = DEFAULT_QUANTIZATION_MM): Uint8Array {
   if (!(quantizationMm > 0) || !Number.isFinite(quantizationMm)) {
     throw new InputError('invalid-value', `The quantization step must be a positive number of mm (got ${quantizationMm})`);
   }

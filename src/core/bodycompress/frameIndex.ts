@@ -1,4 +1,4 @@
-import type { ObjectBatch } from './workerProtocol';
+import type { ObjectBatch } from './decodeWorkerProtocol';
 
 /**
  * Where every frame lies in the decoded data (offset, length) plus what indexing learned about it

@@ -1,16 +1,17 @@
 import { basename, dirname, join } from 'node:path';
 import { InputError } from '../errors';
 import { NdArray, shapeSize } from '../numpy/ndarray';
-import type { SmcFile } from '../smc/smcFile';
+import type { SmcFile, SmcFrameSeries } from '../smc/smcFile';
 import { MAX_NUM_FRAME } from '../smc/smcHeader';
 import { missingFrames, parseFrameKeys } from '../smc/smcKeys';
+import { usualHolder } from '../smc/smcParts';
 import { SmcPerformance } from '../smc/smcPerformance';
 import type { PyValue } from './pyValues';
 import { checkFps, type FrameSource } from './writeFrames';
 
 /*
- * A RenderMe360 performance as BodyCompress frames. Expression parts (anno: /FLAME) give the FLAME
- * mesh as `vertices` (5,023 per frame) and the 106 facial landmarks of /Keypoints3d as `joints`;
+ * A RenderMe360 performance as BodyCompress frames. Expression parts (anno: FLAME) give the FLAME
+ * mesh as `vertices` (5,023 per frame) and the 106 facial 3D landmarks as `joints`;
  * other parts have landmarks only, which then go into both `vertices` and `joints` (BodyCompress
  * needs both; this way every tool that shows vertices, e.g. `bodycap export --format ply`, shows
  * the landmarks). SMC stores metres, BodyCompress millimetres. One person per frame: (1, V, 3).
@@ -24,8 +25,6 @@ export type SmcConversionKind = 'flame' | 'keypoints';
 export const RENDERME360_FPS = 30;
 
 const MM_PER_M = 1000;
-const FLAME = '/FLAME';
-const KEYPOINTS = '/Keypoints3d';
 
 export interface SmcConversion extends FrameSource {
   kind: SmcConversionKind;
@@ -45,7 +44,7 @@ export interface SmcConversionOptions {
   fps?: number;
 }
 
-/** Per-frame datasets of one series (`/FLAME/<f>/verts` or `/Keypoints3d/<f>`), from metadata only. */
+/** Per-frame datasets of one series (FLAME verts or 3D landmarks), from metadata only. */
 interface Series {
   file: SmcFile | null;
   /** Dataset path of each frame that has a non-empty one. */
@@ -54,15 +53,16 @@ interface Series {
   points: number;
 }
 
-function series(files: SmcFile[], group: string, member: string): Series {
+/** The series from the first of `files` that has its group. */
+function series(files: SmcFile[], which: SmcFrameSeries): Series {
   for (const file of files) {
-    if (file.hdf5.kind(group) !== 'group') continue;
-    const { frames, keys } = parseFrameKeys(file.hdf5.childNames(group) ?? []);
+    const infos = file.seriesDatasets(which);
+    if (!infos) continue;
+    const { frames, keys } = parseFrameKeys([...infos.keys()]);
     const paths = new Map<number, string>();
     let points = 0;
     frames.forEach((frame, i) => {
-      const path = `${group}/${keys[i]}${member}`;
-      const shape = file.hdf5.dataset(path)?.shape;
+      const { path, shape } = infos.get(keys[i]!)!;
       if (!shape || shapeSize(shape) === 0) return; // missing, or "no detection"
       const pointShape = shape.length === 3 && shape[0] === 1 ? shape.slice(1) : shape; // a batch axis of 1 is fine
       if (pointShape.length !== 2 || pointShape[1] !== 3) {
@@ -107,10 +107,9 @@ export async function openSmcConversion(path: string, options: SmcConversionOpti
   if (options.fps !== undefined) checkFps(options.fps);
   const perf = await SmcPerformance.open(path, { partner: options.partner });
   try {
-    // The anno file holds FLAME and landmarks; ask it first.
-    const files = [...perf.files].sort((a, b) => Number(b.fileKind === 'anno') - Number(a.fileKind === 'anno'));
-    const flame = series(files, FLAME, '/verts');
-    const keypoints = series(files, KEYPOINTS, '');
+    // Each series from the file that usually holds it (anno) first.
+    const flame = series(perf.filesFor('flame'), { part: 'flame', parameter: 'verts' });
+    const keypoints = series(perf.filesFor('keypoints3d'), { part: 'keypoints3d' });
     const kind: SmcConversionKind = flame.paths.size > 0 ? 'flame' : 'keypoints';
     if (flame.paths.size === 0 && keypoints.paths.size === 0) throw nothingToConvert(perf, path);
     const header = perf.header;
@@ -165,12 +164,13 @@ export async function openSmcConversion(path: string, options: SmcConversionOpti
 function nothingToConvert(perf: SmcPerformance, path: string): InputError {
   const name = basename(path);
   let why = '';
-  if (perf.primary.fileKind === 'raw') {
+  const holder = usualHolder('flame');
+  if (perf.primary.fileKind !== holder) {
     why = perf.partnerError
-      ? `; they are in the anno file, and ${basename(perf.partnerPath!)} cannot be read: ${perf.partnerError.message}`
+      ? `; they are in the ${holder} file, and ${basename(perf.partnerPath!)} cannot be read: ${perf.partnerError.message}`
       : perf.partner
         ? ''
-        : '; they are in the anno file, which was not found next to it';
+        : `; they are in the ${holder} file, which was not found next to it`;
   }
   return new InputError('not-found', `${name} holds no FLAME vertices and no 3D keypoints to convert${why}`);
 }

@@ -32,18 +32,6 @@ export function decodeMsgpack(bytes: Uint8Array, pos = 0): { value: PyValue; end
   return { value, end: d.pos };
 }
 
-/** Decodes every object of `bytes` (concatenated, no separator). Throws if the last one is incomplete. */
-export function decodeMsgpackAll(bytes: Uint8Array): PyValue[] {
-  const out: PyValue[] = [];
-  let pos = 0;
-  while (pos < bytes.length) {
-    const r = decodeMsgpack(bytes, pos);
-    out.push(r.value);
-    pos = r.end;
-  }
-  return out;
-}
-
 class Decoder {
   private readonly view: DataView;
   constructor(

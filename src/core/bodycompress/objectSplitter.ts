@@ -6,13 +6,23 @@ import { MsgpackFormatError } from './msgpack';
  * payloads jumped over), so that indexing runs at the speed of the xz decoder.
  */
 
-/** Result of `skipObject` when the bytes end first; `skipNeed` then tells how far they must go. */
+/** Result of `skipObject` when the bytes end first. */
 export const INCOMPLETE = -1;
-/** After INCOMPLETE: the buffer must reach at least this position before a retry can succeed. */
-export let skipNeed = 0;
+
+/**
+ * Where the object starting at `pos` ends or, when the bytes end first, the position the buffer
+ * must reach at least before a retry can succeed.
+ */
+export type ScanResult = { complete: true; end: number } | { complete: false; need: number };
 
 /** The end position of the object starting at `pos`, or INCOMPLETE. Throws MsgpackFormatError. */
 export function skipObject(b: Uint8Array, pos: number, end = b.length): number {
+  const r = scanObject(b, pos, end);
+  return r.complete ? r.end : INCOMPLETE;
+}
+
+/** Like `skipObject`, telling also how far the bytes must go when incomplete. Throws MsgpackFormatError. */
+export function scanObject(b: Uint8Array, pos: number, end = b.length): ScanResult {
   let remaining = 1; // items still to skip (a map entry counts as two)
   const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
   while (remaining > 0) {
@@ -63,7 +73,7 @@ export function skipObject(b: Uint8Array, pos: number, end = b.length): number {
     }
     pos += head + payload;
   }
-  return pos <= end ? pos : incomplete(pos);
+  return pos <= end ? { complete: true, end: pos } : incomplete(pos);
 }
 
 /** Bytes of the length field after each type byte from 0xc4 on (0 = none / fixed payload). */
@@ -75,9 +85,8 @@ const LEN_BYTES: Record<number, number> = {
   26: 2, 27: 4, // map 16/32
 };
 
-function incomplete(need: number): number {
-  skipNeed = need;
-  return INCOMPLETE;
+function incomplete(need: number): ScanResult {
+  return { complete: false, need };
 }
 
 /**
@@ -134,9 +143,9 @@ export class ObjectSplitter {
    */
   next(atEnd = false): { offset: number; bytes: Uint8Array } | null {
     if (this.head === this.tail || (!atEnd && this.tail - this.head < this.retryAt)) return null;
-    const end = skipObject(this.buf, this.head, this.tail);
-    if (end === INCOMPLETE) {
-      const need = skipNeed - this.head;
+    const r = scanObject(this.buf, this.head, this.tail);
+    if (!r.complete) {
+      const need = r.need - this.head;
       if (need > this.maxObjectBytes) {
         throw new InputError('corrupt', `An object in the data would be larger than ${this.maxObjectBytes} bytes; the data is corrupt`);
       }
@@ -146,8 +155,8 @@ export class ObjectSplitter {
     }
     this.retryAt = 0;
     const start = this.head;
-    this.head = end;
-    return { offset: this.base + start, bytes: this.buf.subarray(start, end) };
+    this.head = r.end;
+    return { offset: this.base + start, bytes: this.buf.subarray(start, r.end) };
   }
 
   /** Decoded bytes received after the last complete object. */

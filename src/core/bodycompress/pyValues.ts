@@ -90,10 +90,6 @@ export class MsgExt {
   ) {}
 }
 
-export function isPyDict(v: unknown): v is PyDict {
-  return v instanceof Map;
-}
-
 /** Looks up a str key in a decoded dict (or returns undefined for anything else). */
 export function dictGet(v: PyValue | undefined, key: string): PyValue | undefined {
   return v instanceof Map ? v.get(key) : undefined;
@@ -153,12 +149,6 @@ export function toJsonValue(v: PyValue, arrayValuesLimit = ARRAY_VALUES_LIMIT): 
   if (v instanceof PyComplex) return { $type: 'complex', real: toJsonValue(v.real), imag: toJsonValue(v.imag) };
   if (v instanceof MsgExt) return { $type: 'ext', type: v.type, b64: Buffer.from(v.data).toString('base64') };
   return String(v);
-}
-
-/** True when `typedArrayClassFor` can read `dtype` (used to pick arrays worth exporting). */
-export function isNumericDType(dtype: string): boolean {
-  const d = parseDType(dtype);
-  return d !== null && typedArrayClassFor(d) !== null && d.kind !== 'S';
 }
 
 /**

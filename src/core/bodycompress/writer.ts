@@ -3,6 +3,7 @@ import { open } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { InputError } from '../errors';
 import { createAtomicWriteStream, removeStaleTemporaries, type AtomicWriteStream } from '../io/atomicFile';
+import { DEFAULT_QUANTIZATION_MM } from './defaults';
 import { encodeFrame, type FrameInput } from './frame';
 import { encodeMsgpack, type EncodableValue } from './msgpack';
 import { openBodyCompress } from './reader';
@@ -57,7 +58,7 @@ interface DataSink {
 
 /** Creates a writer; the output file appears only when `close()` succeeds. */
 export async function createBodyCompressWriter(path: string, options: WriterOptions = {}): Promise<BodyCompressWriter> {
-  const q = options.quantizationMm ?? 0.5;
+  const q = options.quantizationMm ?? DEFAULT_QUANTIZATION_MM;
   if (!(q > 0) || !Number.isFinite(q)) throw new InputError('invalid-value', `The quantization step must be a positive number of mm (got ${q})`);
   if (options.blockFrames !== undefined && !(Number.isInteger(options.blockFrames) && options.blockFrames >= 1)) {
     throw new InputError('invalid-value', `The block size must be a whole number of frames ≥ 1 (got ${options.blockFrames})`);

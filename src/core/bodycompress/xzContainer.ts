@@ -1,5 +1,6 @@
 import type { FileHandle } from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
+import { readFully } from '../io/readFully';
 
 /*
  * The .xz container around the compressed data (tukaani.org xz-file-format 1.2.1): found by
@@ -80,13 +81,7 @@ function writeVarint(out: number[], v: number): void {
 
 async function readAt(handle: FileHandle, pos: number, len: number): Promise<Uint8Array> {
   const buf = new Uint8Array(len);
-  let got = 0;
-  while (got < len) {
-    const { bytesRead } = await handle.read(buf, got, len - got, pos + got);
-    if (bytesRead === 0) break;
-    got += bytesRead;
-  }
-  return buf.subarray(0, got);
+  return buf.subarray(0, await readFully(handle, buf, pos));
 }
 
 /**

@@ -2,6 +2,8 @@ import { spawn } from 'node:child_process';
 import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+// Node's web streams (the globals): typed from here, since the e2e tests' DOM lib lacks ReadableStream.from.
+import { ReadableStream } from 'node:stream/web';
 import { XzReadableStream } from 'xz-decompress';
 import { systemXz } from './systemXz';
 import type { SourcePiece } from './xzContainer';
@@ -124,7 +126,7 @@ const WASM_CODES: Record<number, [XzFailure, string]> = {
 
 async function* decodeWithWasm(path: string, pieces: SourcePiece[], onInput?: (bytes: number) => void): AsyncGenerator<Uint8Array> {
   const source = sourceBytes(path, pieces, onInput);
-  const input = ReadableStream.from(source) as ReadableStream<Uint8Array>;
+  const input = ReadableStream.from(source) as unknown as globalThis.ReadableStream<Uint8Array>;
   const reader = new XzReadableStream(input).getReader();
   let done = false;
   try {

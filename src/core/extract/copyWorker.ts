@@ -1,6 +1,7 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { writeFileAtomicSync } from '../io/atomicFile';
+import { readFullySync } from '../io/readFully';
 import { imageTarget } from '../smc/imageFormat';
 import type { CopyJob, FromCopyWorker, ToCopyWorker } from './copyProtocol';
 
@@ -56,11 +57,9 @@ function copyOne(job: CopyJob, notes: string[]): void {
   }
   if (buffer.length < job.length) buffer = Buffer.allocUnsafe(Math.max(job.length, buffer.length * 2));
   const data = buffer.subarray(0, job.length);
-  for (let done = 0; done < job.length; ) {
-    const n = readSync(fd, data, done, job.length - done, job.offset + done);
-    // The plan checked the range against the file's size: the file shrank since (an input problem).
-    if (n === 0) throw Object.assign(new Error(`${job.source} ends inside ${job.dataset}; was it changed while extracting?`), { code: 'truncated' });
-    done += n;
+  // The plan checked the range against the file's size: the file shrank since (an input problem).
+  if (readFullySync(fd, data, job.offset) < job.length) {
+    throw Object.assign(new Error(`${job.source} ends inside ${job.dataset}; was it changed while extracting?`), { code: 'truncated' });
   }
   const target = imageTarget(job.target, data, job.dataset);
   if (target.note) notes.push(target.note);

@@ -5,7 +5,7 @@ import type { PerformanceInput } from './extractInputs';
 import type { PlanSummary } from './extractPerformance';
 import { startWorker } from '../io/workerThreads';
 import type { ExtractProgress, ExtractResult } from './extractRunner';
-import type { FromExtractWorker, ToExtractWorker } from './workerProtocol';
+import type { FromExtractWorker, ToExtractWorker } from './extractWorkerProtocol';
 
 export interface BatchOptions {
   version: string;

@@ -7,6 +7,7 @@ import type { SmcFile, SmcFileKind } from '../smc/smcFile';
 import type { ImageKind, SmcInventory } from '../smc/smcInventory';
 import { formatFrameRanges, frameKey, sortCameraIds } from '../smc/smcKeys';
 import type { SmcPerformance } from '../smc/smcPerformance';
+import { partHolder, smcPartPath, type SmcPart, type SmcPartGroup } from '../smc/smcParts';
 import { plyHeader } from '../writers/ply';
 import { spreadCameras } from './cameraSpread';
 import { resolveOptions, selectFrames, type ExtractPart, type ExtractRequest, type ResolvedOptions } from './extractOptions';
@@ -95,13 +96,9 @@ class PlanContext {
     return this.options.parts.has(part);
   }
 
-  /** The file that holds a part: the usual holder first (colour and audio: raw; the rest: anno). */
-  private holder(preferred: SmcFileKind, has: (inv: SmcInventory) => boolean): SmcFileKind | null {
-    for (const kind of [preferred, preferred === 'raw' ? 'anno' : 'raw'] as const) {
-      const inv = this.inv[kind];
-      if (inv && has(inv)) return kind;
-    }
-    return null;
+  /** The file that holds a part (its usual holder first). */
+  private holder(part: SmcPart, has?: (inv: SmcInventory) => boolean): SmcFileKind | null {
+    return partHolder(this.inv, part, has);
   }
 
   private file(kind: SmcFileKind): SmcFile {
@@ -124,7 +121,7 @@ class PlanContext {
   }
 
   async build(): Promise<void> {
-    const calKind = this.holder('anno', (i) => (i.calibration?.cameraIds.length ?? 0) > 0);
+    const calKind = this.holder('calibration', (i) => (i.calibration?.cameraIds.length ?? 0) > 0);
     if (calKind) this.calibration = await this.file(calKind).calibrationAll();
     this.selectCameras();
     this.selectFrames();
@@ -214,7 +211,7 @@ class PlanContext {
 
   /** Stored images of the selected cameras and frames, copied byte for byte. */
   private async planImages(part: 'images' | 'masks', kind: ImageKind): Promise<void> {
-    const holder = this.holder(kind === 'color' ? 'raw' : 'anno', (i) => i[kind] !== null);
+    const holder = this.holder(kind);
     const label = kind === 'color' ? 'colour images' : 'masks';
     if (!holder) {
       this.notes.push(`No ${label} in the files`);
@@ -233,7 +230,7 @@ class PlanContext {
         continue;
       }
       if (!name) continue;
-      const infos = file.hdf5.datasetsIn(`/Camera/${id}/${kind}`) ?? new Map();
+      const infos = file.partDatasets({ part: kind, camera: id }) ?? new Map();
       const present = new Set(series.frames);
       const wanted = this.frames.filter((f) => present.has(f));
       const lacking = this.frames.filter((f) => !present.has(f) && f < numFrame);
@@ -264,7 +261,7 @@ class PlanContext {
   }
 
   private planAudio(): void {
-    const holder = this.holder('raw', (i) => i.audio !== null);
+    const holder = this.holder('audio');
     if (!holder) {
       if (this.perf.performanceKind === 'speech') this.notes.push('No audio in the files');
       return;
@@ -278,7 +275,7 @@ class PlanContext {
   }
 
   private planKeypoints2d(): void {
-    const holder = this.holder('anno', (i) => i.keypoints2d !== null);
+    const holder = this.holder('keypoints2d');
     if (!holder) {
       this.notes.push('No 2D landmarks in the files');
       return;
@@ -293,14 +290,14 @@ class PlanContext {
         this.notes.push(`2D landmarks, camera ${id}: no detection in any frame; no file written`);
         continue;
       }
-      const rows = frameRows(this.file(holder), `/Keypoints2d/${id}`, this.frames, shape);
+      const rows = frameRows(this.file(holder), { part: 'keypoints2d', camera: id }, this.frames, shape);
       this.notes.push(...rowNotes(`2D landmarks, camera ${id}`, rows));
       this.files.push(keypointsFile(`${this.base(holder)}keypoints2d/${name}.npz`, 'keypoints2d', holder, this.frames, rows, cam.dtype ?? inv.dtype, shape));
     }
   }
 
   private planKeypoints3d(): void {
-    const holder = this.holder('anno', (i) => i.keypoints3d !== null);
+    const holder = this.holder('keypoints3d');
     if (!holder) {
       this.notes.push('No 3D landmarks in the files');
       return;
@@ -310,13 +307,13 @@ class PlanContext {
       this.notes.push('3D landmarks: no detection in any frame; no file written');
       return;
     }
-    const rows = frameRows(this.file(holder), '/Keypoints3d', this.frames, inv.shape);
+    const rows = frameRows(this.file(holder), { part: 'keypoints3d' }, this.frames, inv.shape);
     this.notes.push(...rowNotes('3D landmarks', rows));
     this.files.push(keypointsFile(`${this.base(holder)}keypoints3d/all_frames.npz`, 'keypoints3d', holder, this.frames, rows, inv.dtype, inv.shape));
   }
 
   private planFlame(): void {
-    const holder = this.holder('anno', (i) => i.flame !== null);
+    const holder = this.holder('flame');
     if (!holder) {
       if (this.perf.performanceKind === 'expression') this.notes.push('No FLAME parameters in the files');
       return;
@@ -326,19 +323,19 @@ class PlanContext {
     this.files.push(file);
   }
 
-  /** Single stored images outside /Camera (UV textures, scan masks), each sniffed for its extension. */
-  private async planStoredImages(holder: SmcFileKind, group: string, items: [key: string, rel: (ext: string) => string][], part: 'uv' | 'scan_mask'): Promise<void> {
-    const hdf5 = this.file(holder).hdf5;
-    const infos = hdf5.datasetsIn(group) ?? new Map();
+  /** Single stored images outside the camera groups (UV textures, scan masks), each sniffed for its extension. */
+  private async planStoredImages(holder: SmcFileKind, group: SmcPartGroup, items: [key: string, rel: (ext: string) => string][], part: 'uv' | 'scan_mask'): Promise<void> {
+    const file = this.file(holder);
+    const infos = file.partDatasets(group) ?? new Map();
     for (const [key, rel] of items) {
       const info = infos.get(key);
       if (!info || info.dtype.size !== 1 || info.byteLength === 0) {
-        this.notes.push(`${group}/${key} is not an encoded image; left out`);
+        this.notes.push(`${smcPartPath(group, key)} is not an encoded image; left out`);
         continue;
       }
-      const damage = hdf5.unreadableReason(info);
+      const damage = file.hdf5.unreadableReason(info);
       if (damage) {
-        this.notes.push(`${group}/${key} is damaged (${damage}); left out`);
+        this.notes.push(`${smcPartPath(group, key)} is damaged (${damage}); left out`);
         continue;
       }
       const ext = imageExtension(sniffImageFormat(await this.reader.head(holder, info.path, info.fileOffset, info.byteLength)));
@@ -353,7 +350,7 @@ class PlanContext {
   }
 
   private async planUv(): Promise<void> {
-    const holder = this.holder('anno', (i) => i.uvTexture !== null);
+    const holder = this.holder('uvTexture');
     if (!holder) {
       if (this.perf.performanceKind === 'expression') this.notes.push('No UV textures in the files');
       return;
@@ -363,23 +360,22 @@ class PlanContext {
     if (lacking.length) this.notes.push(`UV textures: none for frames ${formatFrameRanges(lacking)}`);
     const b = this.base(holder);
     const items = this.frames.filter((f) => present.has(f)).map((f) => [frameKey(f)!, (ext: string) => `${b}uv_texture/frame_${pad6(f)}${ext}`] as [string, (ext: string) => string]);
-    await this.planStoredImages(holder, '/UV_texture', items, 'uv');
+    await this.planStoredImages(holder, { part: 'uvTexture' }, items, 'uv');
   }
 
   private planScan(): void {
-    const holder = this.holder('anno', (i) => i.scan !== null);
+    const holder = this.holder('scan');
     if (!holder) {
       if (this.perf.performanceKind === 'expression') this.notes.push('No scan mesh in the files');
       return;
     }
-    const hdf5 = this.file(holder).hdf5;
-    const v = hdf5.dataset('/Scan/vertex');
-    const f = hdf5.dataset('/Scan/vertex_indices');
+    const file = this.file(holder);
+    const { vertices: v, faces: f } = file.scanDatasets();
     if (!v || !f || v.shape?.length !== 2 || v.shape[1] !== 3 || f.shape?.length !== 2 || f.shape[1] !== 3) {
       this.notes.push('The scan mesh is not (n, 3) vertices with (m, 3) triangles; no PLY written');
       return;
     }
-    if (hdf5.unreadableReason(v) || hdf5.unreadableReason(f)) {
+    if (file.hdf5.unreadableReason(v) || file.hdf5.unreadableReason(f)) {
       this.notes.push('The scan mesh is damaged (it claims bytes the file does not hold); no PLY written');
       return;
     }
@@ -396,7 +392,7 @@ class PlanContext {
   }
 
   private async planScanMasks(): Promise<void> {
-    const holder = this.holder('anno', (i) => i.scanMask !== null);
+    const holder = this.holder('scanMask');
     if (!holder) {
       if (this.perf.performanceKind === 'expression') this.notes.push('No scan masks in the files');
       return;
@@ -408,12 +404,12 @@ class PlanContext {
       const name = this.camName(id);
       if (ids.has(id) && name) items.push([id, (ext) => `${b}scan_mask/${name}${ext}`]);
     }
-    await this.planStoredImages(holder, '/ScanMask', items, 'scan_mask');
+    await this.planStoredImages(holder, { part: 'scanMask' }, items, 'scan_mask');
   }
 
   /** A contact sheet of every camera at the first selected frame, and a landmark overlay on one camera. */
   private planVisualization(): void {
-    const holder = this.holder('raw', (i) => i.color !== null);
+    const holder = this.holder('color');
     if (!holder) {
       this.notes.push('No colour images, so no visualization');
       return;
@@ -436,7 +432,7 @@ class PlanContext {
       exact: false,
       source: { type: 'contact-sheet', file: holder, frame, cameras: cams },
     });
-    const kpHolder = this.holder('anno', (i) => i.keypoints2d !== null);
+    const kpHolder = this.holder('keypoints2d');
     const kpCams = kpHolder ? this.inv[kpHolder]!.keypoints2d!.cameras.filter((c) => c.frames.includes(frame) && !c.emptyFrames.includes(frame)).map((c) => c.id) : [];
     const camera = ['25', ...kpCams].find((id) => kpCams.includes(id) && cams.includes(id));
     if (!camera) {

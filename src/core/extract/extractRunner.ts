@@ -4,10 +4,10 @@ import { isAbortError } from '../errors';
 import { removeTemporaryFiles } from '../io/atomicFile';
 import type { SmcPerformance } from '../smc/smcPerformance';
 import { PayloadReader } from './payloadReader';
-import type { ExtractPlan, PlannedFile } from './planTypes';
+import type { ExtractPlan, PlannedFile, ProduceContext } from './planTypes';
 import type { CopyJob } from './copyProtocol';
 import { copyInThreads } from './copyThreads';
-import { expectedContent, produceFile, STREAM_COPY_BYTES, type ProduceContext } from './produceFile';
+import { expectedContent, produceFile, STREAM_COPY_BYTES } from './produceFile';
 import { isComplete } from './resumeCheck';
 import { insideRoot } from './safeNames';
 

@@ -1,7 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import { InputError, errorMessage } from '../errors';
 import { extractPerformance } from './extractPerformance';
-import type { FromExtractWorker, ToExtractWorker } from './workerProtocol';
+import type { FromExtractWorker, ToExtractWorker } from './extractWorkerProtocol';
 
 /*
  * Entry point of an extraction worker (bundled as dist/extractWorker.js; run from source under tsx in

@@ -1,5 +1,6 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { InputError, inputErrorFromFs } from '../errors';
+import { readFully } from '../io/readFully';
 import type { SmcFile, SmcFileKind } from '../smc/smcFile';
 
 /**
@@ -50,15 +51,11 @@ export class PayloadReader {
       return bytes;
     }
     const out = into && into.length >= length ? into.subarray(0, length) : Buffer.allocUnsafe(length);
-    const handle = this.handles[kind]!;
-    for (let done = 0; done < length; ) {
-      const { bytesRead } = await handle.read(out, done, length - done, offset + done).catch((err) => {
-        throw inputErrorFromFs(err, this.file(kind).path);
-      });
-      // The plan checked the range against the file's size: the file shrank since.
-      if (bytesRead === 0) throw new InputError('truncated', `${this.file(kind).path} ends inside ${dataset}; was it changed while extracting?`);
-      done += bytesRead;
-    }
+    const bytesRead = await readFully(this.handles[kind]!, out, offset, length).catch((err: unknown) => {
+      throw inputErrorFromFs(err, this.file(kind).path);
+    });
+    // The plan checked the range against the file's size: the file shrank since.
+    if (bytesRead < length) throw new InputError('truncated', `${this.file(kind).path} ends inside ${dataset}; was it changed while extracting?`);
     return out;
   }
 

@@ -3,6 +3,7 @@ import type { CameraCalibration } from '../smc/calibration';
 import type { SmcFile, SmcFileKind } from '../smc/smcFile';
 import type { AudioInfo, FlameInventory } from '../smc/smcInventory';
 import { formatFrameRanges, frameKey } from '../smc/smcKeys';
+import type { SmcPartGroup } from '../smc/smcParts';
 import { wavByteLength } from '../writers/wav';
 import { npyByteLength, npzByteLength } from './npzLayout';
 import type { PlannedFile, PlannedNpzEntry } from './planTypes';
@@ -46,9 +47,9 @@ export interface FrameRows {
   badShape: number[];
 }
 
-/** For each frame: the dataset holding its row, or null when it is missing, empty or shaped otherwise. */
-export function frameRows(file: SmcFile, group: string, frames: readonly number[], shape: readonly number[]): FrameRows {
-  const infos = file.hdf5.datasetsIn(group) ?? new Map();
+/** For each frame: the dataset of `group` holding its row, or null when it is missing, empty or shaped otherwise. */
+export function frameRows(file: SmcFile, group: SmcPartGroup, frames: readonly number[], shape: readonly number[]): FrameRows {
+  const infos = file.partDatasets(group) ?? new Map();
   const out: FrameRows = { paths: [], missing: [], empty: [], badShape: [] };
   for (const f of frames) {
     const info = infos.get(frameKey(f)!);
@@ -97,7 +98,7 @@ export function flameFile(rel: string, source: SmcFile, kind: SmcFileKind, inv: 
   const missing: number[] = [];
   const partial: number[] = [];
   for (const f of frames) {
-    const infos = present.has(f) ? source.hdf5.datasetsIn(`/FLAME/${frameKey(f)}`) : null;
+    const infos = present.has(f) ? source.partDatasets({ part: 'flame', frame: f }) : null;
     if (!infos) missing.push(f);
     let all = infos !== null;
     for (const k of perKey) {

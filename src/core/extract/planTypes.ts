@@ -1,7 +1,9 @@
 import type { NdArray } from '../numpy/ndarray';
 import type { PerformanceKind, SmcFileKind } from '../smc/smcHeader';
+import type { SmcPerformance } from '../smc/smcPerformance';
 import type { ExtractPart, ResolvedOptions } from './extractOptions';
 import type { NpzEntryLayout } from './npzLayout';
+import type { PayloadReader } from './payloadReader';
 
 /**
  * An extraction plan: every file to write for one performance, where its bytes come from and its
@@ -64,6 +66,14 @@ export type FileSource =
   | { type: 'ply'; file: SmcFileKind; vertices: number; faces: number; comment: string }
   | { type: 'contact-sheet'; file: SmcFileKind; frame: number; cameras: string[] }
   | { type: 'overlay'; file: SmcFileKind; camera: string; frame: number };
+
+/** What writing a planned file reads from (the file writers and the previews share it). */
+export interface ProduceContext {
+  perf: SmcPerformance;
+  reader: PayloadReader;
+  /** Notes about the data found while writing (e.g. an image in another format than its camera's first). */
+  note(message: string): void;
+}
 
 /** Files and bytes of a plan, in total and per group. */
 export interface PlanTotals {

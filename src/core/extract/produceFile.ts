@@ -5,23 +5,14 @@ import { NpzWriter } from '../numpy/npz';
 import { parseDType } from '../numpy/dtype';
 import { imageTarget } from '../smc/imageFormat';
 import type { SmcFileKind } from '../smc/smcFile';
-import type { SmcPerformance } from '../smc/smcPerformance';
 import { writePly } from '../writers/ply';
 import { writeWithBackpressure } from '../writers/streamWrite';
 import { writeWav } from '../writers/wav';
-import type { PayloadReader } from './payloadReader';
 import { writePreview } from './visualize';
-import type { PlannedFile, PlannedNpzEntry, RowsSource } from './planTypes';
+import type { PlannedFile, PlannedNpzEntry, ProduceContext, RowsSource } from './planTypes';
 
 /** Payloads above this are streamed to disk in pieces rather than read whole. */
 export const STREAM_COPY_BYTES = 64 * 2 ** 20;
-
-export interface ProduceContext {
-  perf: SmcPerformance;
-  reader: PayloadReader;
-  /** Notes about the data found while writing (e.g. an image in another format than its camera's first). */
-  note(message: string): void;
-}
 
 /**
  * Writes one planned file at `target` (always through a temporary name and a rename). `buffer` is a

@@ -1,8 +1,7 @@
 import * as jpeg from 'jpeg-js';
 import { writeFileAtomic } from '../io/atomicFile';
 import { projectPoints } from '../smc/calibration';
-import type { FileSource } from './planTypes';
-import type { ProduceContext } from './produceFile';
+import type { FileSource, ProduceContext } from './planTypes';
 
 /*
  * Previews for a quick look at an extraction: a contact sheet of every camera at one frame, and the

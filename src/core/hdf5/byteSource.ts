@@ -1,5 +1,6 @@
-import { closeSync, fstatSync, openSync, read, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync } from 'node:fs';
 import { inputErrorFromFs } from '../errors';
+import { readFully, readFullySync } from '../io/readFully';
 import { Hdf5FormatError } from './native/errors';
 
 const PAGE_SIZE = 4096;
@@ -76,16 +77,10 @@ export class ByteSource {
     const out = new Uint8Array(length);
     this.pending++;
     try {
-      let done = 0;
-      while (done < length) {
-        const n = await new Promise<number>((resolve, reject) => {
-          read(this.fd, out, done, length - done, position + done, (err, bytesRead) =>
-            err ? reject(inputErrorFromFs(err, this.path)) : resolve(bytesRead),
-          );
-        });
-        if (n === 0) throw new Hdf5FormatError(`unexpected end of file at byte ${position + done}`);
-        done += n;
-      }
+      const n = await readFully(this.fd, out, position).catch((err: unknown) => {
+        throw inputErrorFromFs(err, this.path);
+      });
+      if (n < length) throw new Hdf5FormatError(`unexpected end of file at byte ${position + n}`);
       return out;
     } finally {
       this.pending--;
@@ -146,16 +141,12 @@ export class ByteSource {
   }
 
   private fill(out: Uint8Array, position: number, length: number): void {
-    let done = 0;
-    while (done < length) {
-      let n: number;
-      try {
-        n = readSync(this.fd, out, done, length - done, position + done);
-      } catch (err) {
-        throw inputErrorFromFs(err, this.path);
-      }
-      if (n === 0) throw new Hdf5FormatError(`unexpected end of file at byte ${position + done}`);
-      done += n;
+    let n: number;
+    try {
+      n = readFullySync(this.fd, out, position, length);
+    } catch (err) {
+      throw inputErrorFromFs(err, this.path);
     }
+    if (n < length) throw new Hdf5FormatError(`unexpected end of file at byte ${position + n}`);
   }
 }

@@ -1,5 +1,6 @@
 import { open, stat } from 'node:fs/promises';
 import { InputError, inputErrorFromFs } from '../errors';
+import { readFully } from './readFully';
 
 /**
  * The size of an input file, after the checks every reader makes first: it exists, is readable,
@@ -28,8 +29,7 @@ export async function readBytesAt(path: string, position: number, length: number
   }
   try {
     const buf = new Uint8Array(length);
-    const { bytesRead } = await handle.read(buf, 0, length, position);
-    return buf.subarray(0, bytesRead);
+    return buf.subarray(0, await readFully(handle, buf, position));
   } catch (err) {
     throw inputErrorFromFs(err, path);
   } finally {

@@ -1,12 +1,14 @@
 import { basename } from 'node:path';
 import { InputError } from '../errors';
 import { Hdf5File, type Hdf5Array, type ReadOptions } from '../hdf5/hdf5File';
+import type { Hdf5DatasetInfo } from '../hdf5/types';
 import type { NumericArray } from '../hdf5/dtype';
 import type { CameraCalibration } from './calibration';
 import { imageHeaderInfo, sniffImageFormat, type ImageFormat } from './imageFormat';
 import { performanceKindOf, readSmcHeader, type PerformanceKind, type SmcFileKind, type SmcHeader } from './smcHeader';
 import { buildInventory, type AudioInfo, type ImageKind, type SmcInventory } from './smcInventory';
 import { cameraKey, frameKey, parseFrameKeys, sortCameraIds } from './smcKeys';
+import { smcPartPath, type SmcPartGroup } from './smcParts';
 
 export type { ActorInfo, CameraInfo, PerformanceKind, SmcFileKind, SmcHeader } from './smcHeader';
 export { performanceKindOf } from './smcHeader';
@@ -46,6 +48,21 @@ export interface ScanMesh {
   vertexCount: number;
   faceCount: number;
 }
+
+/** The scan mesh's datasets (metadata only); null where the file lacks one. */
+export interface ScanDatasets {
+  vertices: Hdf5DatasetInfo | null;
+  faces: Hdf5DatasetInfo | null;
+}
+
+/** A dataset per frame: landmarks, UV textures, or one FLAME parameter (e.g. verts). */
+export type SmcFrameSeries =
+  | { part: 'keypoints3d' | 'uvTexture' }
+  | { part: 'keypoints2d'; camera: string | number }
+  | { part: 'flame'; parameter: string };
+
+const SCAN_VERTICES = '/Scan/vertex';
+const SCAN_FACES = '/Scan/vertex_indices';
 
 export interface AudioData extends AudioInfo {
   /** Samples as stored: interleaved channels for (N, 2), values in [-1, 1). */
@@ -98,17 +115,26 @@ export class SmcFile {
   /** Camera groups under /Camera (numerically sorted), optionally only those holding `kind` images. */
   cameraIds(kind?: ImageKind): string[] {
     const ids = sortCameraIds(this.hdf5.childNames('/Camera') ?? []);
-    return kind ? ids.filter((id) => this.hdf5.kind(`/Camera/${id}/${kind}`) === 'group') : ids;
+    return kind ? ids.filter((id) => this.hdf5.kind(smcPartPath({ part: kind, camera: id })!) === 'group') : ids;
   }
 
   /** Frame numbers of one camera's images, ascending (empty if the camera has none). */
   frames(camera: string | number, kind: ImageKind): number[] {
-    return parseFrameKeys(this.hdf5.childNames(`/Camera/${cameraKey(camera)}/${kind}`) ?? []).frames;
+    return parseFrameKeys(this.hdf5.childNames(smcPartPath({ part: kind, camera })!) ?? []).frames;
   }
 
   /** HDF5 path of one image. */
   imagePath(camera: string | number, kind: ImageKind, frame: number | string): string {
-    return `/Camera/${cameraKey(camera)}/${kind}/${frameKey(frame) ?? String(frame)}`;
+    return smcPartPath({ part: kind, camera }, frameKey(frame) ?? String(frame))!;
+  }
+
+  /**
+   * Metadata of the datasets in one part's group (nothing is read from their values), keyed as the file
+   * keys them (frame, camera id or parameter name); null when the file lacks the group.
+   */
+  partDatasets(group: SmcPartGroup): Map<string, Hdf5DatasetInfo> | null {
+    const path = smcPartPath(group);
+    return path === null ? null : this.hdf5.datasetsIn(path);
   }
 
   /** One colour image or mask as stored (JPEG / PNG bytes), or null if the file does not hold it. */
@@ -145,23 +171,43 @@ export class SmcFile {
 
   /** 2D landmarks (106, 2) of a frontal camera (18-32) in one frame; null if missing or empty. */
   keypoints2d(camera: string | number, frame: number | string): Promise<Keypoints | null> {
-    return this.readFrameFloat(`/Keypoints2d/${cameraKey(camera)}`, frame);
+    return this.readFrameFloat(smcPartPath({ part: 'keypoints2d', camera })!, frame);
   }
 
   /** 3D landmarks (106, 3) in world metres; null if missing or empty. */
   keypoints3d(frame: number | string): Promise<Keypoints | null> {
-    return this.readFrameFloat('/Keypoints3d', frame);
+    return this.readFrameFloat(smcPartPath({ part: 'keypoints3d' })!, frame);
   }
 
   /** Every FLAME parameter of one frame (including verts and albedos), or null. */
   async flame(frame: number | string): Promise<FlameFrame | null> {
-    const key = frameKey(frame);
-    const base = `/FLAME/${key}`;
-    if (key === null || this.hdf5.kind(base) !== 'group') return null;
+    const base = smcPartPath({ part: 'flame', frame });
+    if (base === null || this.hdf5.kind(base) !== 'group') return null;
     const out: FlameFrame = {};
     for (const name of this.hdf5.childNames(base) ?? []) {
       const arr = await this.readFloat(`${base}/${name}`);
       if (arr) out[name] = arr;
+    }
+    return out;
+  }
+
+  /** One FLAME parameter (e.g. verts) of one frame, reading nothing else; null if the frame lacks it. */
+  async flameParameter(frame: number | string, name: string): Promise<FloatNdArray | null> {
+    const path = smcPartPath({ part: 'flame', frame }, name);
+    return path === null ? null : this.readFloat(path);
+  }
+
+  /**
+   * Metadata of a per-frame series' dataset in every frame that holds one (soft links followed), keyed
+   * as the file keys the frames; nothing is read from the values. Null when the file lacks the series' group.
+   */
+  seriesDatasets(series: SmcFrameSeries): Map<string, Hdf5DatasetInfo> | null {
+    const group = series.part === 'flame' ? '/FLAME' : smcPartPath(series)!;
+    if (this.hdf5.kind(group) !== 'group') return null;
+    const out = new Map<string, Hdf5DatasetInfo>();
+    for (const key of parseFrameKeys(this.hdf5.childNames(group) ?? []).keys) {
+      const info = this.hdf5.dataset(series.part === 'flame' ? `${group}/${key}/${series.parameter}` : `${group}/${key}`);
+      if (info) out.set(key, info);
     }
     return out;
   }
@@ -187,22 +233,27 @@ export class SmcFile {
   /** The UV texture of one frame as stored (JPEG or PNG), or null. */
   async uvTexture(frame: number | string): Promise<EncodedImage | null> {
     const key = frameKey(frame);
-    return key === null ? null : this.readEncoded(`/UV_texture/${key}`);
+    return key === null ? null : this.readEncoded(smcPartPath({ part: 'uvTexture' }, key)!);
   }
 
   /** The static scan mesh of the performance, or null. */
   async scanMesh(): Promise<ScanMesh | null> {
-    const vertices = await this.readFloat('/Scan/vertex');
-    const indices = await this.hdf5.readArray('/Scan/vertex_indices');
+    const vertices = await this.readFloat(SCAN_VERTICES);
+    const indices = await this.hdf5.readArray(SCAN_FACES);
     if (!vertices || !indices || !ArrayBuffer.isView(indices.data)) return null;
     const vertexCount = vertices.shape[0] ?? 0;
-    const faces = toIndices(indices.data as NumericArray, vertexCount, '/Scan/vertex_indices');
+    const faces = toIndices(indices.data as NumericArray, vertexCount, SCAN_FACES);
     return { vertices, faces, vertexCount, faceCount: Math.floor(faces.length / 3) };
+  }
+
+  /** Metadata of the scan mesh's vertex and face datasets, to plan with before reading them. */
+  scanDatasets(): ScanDatasets {
+    return { vertices: this.hdf5.dataset(SCAN_VERTICES), faces: this.hdf5.dataset(SCAN_FACES) };
   }
 
   /** The mask of the scan seen from one camera, as stored, or null. */
   scanMask(camera: string | number): Promise<EncodedImage | null> {
-    return this.readEncoded(`/ScanMask/${cameraKey(camera)}`);
+    return this.readEncoded(smcPartPath({ part: 'scanMask' }, cameraKey(camera))!);
   }
 
   /** Audio facts without reading samples (from the inventory), or null if the file has no audio. */

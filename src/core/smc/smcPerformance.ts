@@ -1,10 +1,11 @@
 import { basename } from 'node:path';
 import { InputError, errorMessage } from '../errors';
 import type { CameraCalibration } from './calibration';
-import { SmcFile, type AudioData, type EncodedImage, type FlameFrame, type Keypoints, type ScanMesh } from './smcFile';
+import { SmcFile, type AudioData, type EncodedImage, type FlameFrame, type FloatNdArray, type Keypoints, type ScanMesh } from './smcFile';
 import type { PerformanceKind, SmcHeader } from './smcHeader';
 import type { AudioInfo, ImageKind, SmcInventory, SmcWarning } from './smcInventory';
 import { findPartner } from './smcNames';
+import { usualHolder, type SmcPart } from './smcParts';
 
 export interface PerformanceInventory {
   anno: SmcInventory | null;
@@ -81,15 +82,15 @@ export class SmcPerformance {
   }
 
   readImage(camera: string | number, kind: ImageKind, frame: number | string): Promise<EncodedImage | null> {
-    return this.first(kind === 'color' ? 'raw' : 'anno', (f) => f.readImage(camera, kind, frame));
+    return this.first(kind, (f) => f.readImage(camera, kind, frame));
   }
 
   calibration(camera: string | number): Promise<CameraCalibration | null> {
-    return this.first('anno', (f) => f.calibration(camera));
+    return this.first('calibration', (f) => f.calibration(camera));
   }
 
   async calibrationAll(): Promise<Map<string, CameraCalibration>> {
-    for (const f of this.ordered('anno')) {
+    for (const f of this.filesFor('calibration')) {
       const all = await f.calibrationAll();
       if (all.size > 0) return all;
     }
@@ -97,52 +98,58 @@ export class SmcPerformance {
   }
 
   keypoints2d(camera: string | number, frame: number | string): Promise<Keypoints | null> {
-    return this.first('anno', (f) => f.keypoints2d(camera, frame));
+    return this.first('keypoints2d', (f) => f.keypoints2d(camera, frame));
   }
 
   keypoints3d(frame: number | string): Promise<Keypoints | null> {
-    return this.first('anno', (f) => f.keypoints3d(frame));
+    return this.first('keypoints3d', (f) => f.keypoints3d(frame));
   }
 
   flame(frame: number | string): Promise<FlameFrame | null> {
-    return this.first('anno', (f) => f.flame(frame));
+    return this.first('flame', (f) => f.flame(frame));
+  }
+
+  /** One FLAME parameter of one frame, from the first file that holds it (as flame() would give it). */
+  flameParameter(frame: number | string, name: string): Promise<FloatNdArray | null> {
+    return this.first('flame', (f) => f.flameParameter(frame, name));
   }
 
   flameSeries(name: string): ReturnType<SmcFile['flameSeries']> {
-    return this.first('anno', (f) => f.flameSeries(name));
+    return this.first('flame', (f) => f.flameSeries(name));
   }
 
   uvTexture(frame: number | string): Promise<EncodedImage | null> {
-    return this.first('anno', (f) => f.uvTexture(frame));
+    return this.first('uvTexture', (f) => f.uvTexture(frame));
   }
 
   scanMesh(): Promise<ScanMesh | null> {
-    return this.first('anno', (f) => f.scanMesh());
+    return this.first('scan', (f) => f.scanMesh());
   }
 
   scanMask(camera: string | number): Promise<EncodedImage | null> {
-    return this.first('anno', (f) => f.scanMask(camera));
+    return this.first('scanMask', (f) => f.scanMask(camera));
   }
 
   audioInfo(): Promise<AudioInfo | null> {
-    return this.first('raw', (f) => f.audioInfo());
+    return this.first('audio', (f) => f.audioInfo());
   }
 
   audio(range?: { start: number; count: number }): Promise<AudioData | null> {
-    return this.first('raw', (f) => f.audio(range));
+    return this.first('audio', (f) => f.audio(range));
   }
 
   close(): void {
     for (const f of this.files) f.close();
   }
 
-  /** Files in the order to ask them: the usual holder of the data first. */
-  private ordered(preferred: 'anno' | 'raw'): SmcFile[] {
+  /** The files in the order to ask them for `part`: its usual holder first. */
+  filesFor(part: SmcPart): SmcFile[] {
+    const preferred = usualHolder(part);
     return [...this.files].sort((a, b) => Number(b.fileKind === preferred) - Number(a.fileKind === preferred));
   }
 
-  private async first<T>(preferred: 'anno' | 'raw', get: (f: SmcFile) => Promise<T | null>): Promise<T | null> {
-    for (const f of this.ordered(preferred)) {
+  private async first<T>(part: SmcPart, get: (f: SmcFile) => Promise<T | null>): Promise<T | null> {
+    for (const f of this.filesFor(part)) {
       const v = await get(f);
       if (v !== null) return v;
     }

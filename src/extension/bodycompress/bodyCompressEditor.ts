@@ -1,18 +1,16 @@
 import * as vscode from 'vscode';
 import { basename, dirname } from 'node:path';
-import { InputError } from '../../core/errors';
-import type { BodyCompressHostEvents, BodyCompressRequests } from '../../protocol/bodyCompressProtocol';
-import { addBodyCompressEditor, markBodyCompressEditorActive, removeBodyCompressEditor, type BodyCompressEditorHandle } from './openEditors';
+import { bodyCompressRequests, type BodyCompressHostEvents, type BodyCompressRequests } from '../../protocol/bodyCompressProtocol';
+import { VIEW_TYPES } from '../ids';
+import { registerEditor } from '../kit/customEditor';
+import { errorDetail } from '../../core/errors';
+import { log } from '../kit/log';
+import { bytesParam, intOrNullParam, intParam } from '../kit/requestParams';
 import { BodyCompressSession } from './bodyCompressSession';
 import { exportBodyCompressFrames } from './exportCommand';
+import { addBodyCompressEditor, markBodyCompressEditorActive, removeBodyCompressEditor, type BodyCompressEditorHandle } from './openEditors';
 import { saveBodyCompressScreenshot } from './screenshotCommand';
-import { log } from '../kit/log';
-import { bytesParam, intParam, ParamError } from '../kit/requestParams';
 import { TEMPLATE_FACES_SETTING, TemplateFacesLibrary } from './templateFaces';
-import { webviewHtml, webviewOptions } from '../kit/webviewHtml';
-import { connectWebview } from '../kit/webviewRpc';
-
-export const BODYCOMPRESS_VIEW_TYPE = 'bodyCapture.bodycompress';
 
 /** A screenshot of a 4K view is a few MB; anything far beyond is not one. */
 const MAX_SCREENSHOT_BYTES = 64 * 2 ** 20;
@@ -23,120 +21,96 @@ const RELOAD_DELAY_MS = 400;
 const MAX_VERTEX_COUNT = 50_000_000;
 
 /**
- * One open `.xz`: the file is opened once per document (reader and its worker threads) and shared
- * by all its editors; it is opened again when it changes on disk, and closed with the last editor.
+ * One open `.xz`: the session (reader and its worker threads) shared by the document's editors,
+ * opened again when the file changes on disk.
  */
-class BodyCompressDocument implements vscode.CustomDocument {
-  readonly session: BodyCompressSession;
-  private readonly watcher: vscode.FileSystemWatcher | null = null;
+class WatchedSession {
+  readonly handlers: BodyCompressSession['handlers'];
+  private readonly watcher: vscode.FileSystemWatcher;
   private reloadTimer: NodeJS.Timeout | undefined;
 
-  constructor(readonly uri: vscode.Uri) {
-    const unsupported = async (): Promise<never> => {
-      throw new InputError('unsupported', `Only files on disk can be opened (this one is ${uri.scheme}:)`);
-    };
-    this.session = new BodyCompressSession(uri.fsPath, uri.scheme === 'file' ? undefined : unsupported, (what, err) =>
-      log(`Unexpected error while ${what}: ${(err as Error)?.stack ?? String(err)}`),
-    );
-    if (uri.scheme !== 'file') return;
-    this.watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(dirname(uri.fsPath)), basename(uri.fsPath)));
+  constructor(readonly session: BodyCompressSession) {
+    this.handlers = session.handlers;
+    const path = session.path;
+    this.watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(dirname(path)), basename(path)));
     const changed = () => {
       clearTimeout(this.reloadTimer);
-      this.reloadTimer = setTimeout(() => void this.session.reload(), RELOAD_DELAY_MS);
+      this.reloadTimer = setTimeout(() => void session.reload(), RELOAD_DELAY_MS);
     };
     this.watcher.onDidChange(changed);
     this.watcher.onDidCreate(changed);
   }
 
-  dispose(): void {
+  close(): Promise<void> {
     clearTimeout(this.reloadTimer);
-    this.watcher?.dispose();
-    void this.session.close();
+    this.watcher.dispose();
+    return this.session.close();
   }
 }
 
-export class BodyCompressEditorProvider implements vscode.CustomReadonlyEditorProvider<BodyCompressDocument> {
-  private readonly faces = new TemplateFacesLibrary();
-  private readonly facesListeners = new Set<() => void>();
-
-  constructor(private readonly extensionUri: vscode.Uri) {}
-
-  static register(context: vscode.ExtensionContext): vscode.Disposable {
-    const provider = new BodyCompressEditorProvider(context.extensionUri);
-    return vscode.Disposable.from(
-      vscode.window.registerCustomEditorProvider(BODYCOMPRESS_VIEW_TYPE, provider, { supportsMultipleEditorsPerDocument: true }),
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (!e.affectsConfiguration(`bodyCapture.${TEMPLATE_FACES_SETTING}`)) return;
-        provider.faces.clear();
-        for (const l of provider.facesListeners) l();
-      }),
-    );
-  }
-
-  openCustomDocument(uri: vscode.Uri): BodyCompressDocument {
-    return new BodyCompressDocument(uri);
-  }
-
-  resolveCustomEditor(document: BodyCompressDocument, panel: vscode.WebviewPanel): void {
-    panel.webview.options = webviewOptions(this.extensionUri);
-    const rpc = connectWebview<BodyCompressRequests, BodyCompressHostEvents>(panel, document.uri);
-    const { session } = document;
-    // Requests that hit a bug (not bad input or bad parameters) are logged.
-    const logged = <T>(method: string, fn: () => Promise<T>) =>
-      fn().catch((err: unknown) => {
-        if (!(err instanceof ParamError || err instanceof InputError || (err as Error)?.name === 'AbortError')) {
-          log(`BodyCompress request ${method} failed for ${document.uri.fsPath}: ${(err as Error)?.stack ?? String(err)}`);
-        }
-        throw err;
-      });
-    rpc.handle('open', () => session.opened());
-    rpc.handle('frame', (params) => logged('frame', () => session.handlers.frame(params)));
-    rpc.handle('personCounts', (params) => logged('personCounts', () => session.handlers.personCounts(params)));
-    rpc.handle('faces', (params) =>
-      logged('faces', async () => {
-        const vertexCount = intParam(params, 'vertexCount', 1, MAX_VERTEX_COUNT);
-        const folder = vscode.workspace.getWorkspaceFolder(document.uri) ?? vscode.workspace.workspaceFolders?.[0];
-        const setting = vscode.workspace.getConfiguration('bodyCapture').get<unknown>(TEMPLATE_FACES_SETTING);
-        return this.faces.facesFor(setting, vertexCount, folder?.uri.fsPath ?? null);
-      }),
-    );
-    rpc.handle('saveScreenshot', (params) =>
-      logged('saveScreenshot', async () => {
-        const png = bytesParam(params, 'png', MAX_SCREENSHOT_BYTES, PNG_SIGNATURE);
-        const frame = intParam(params, 'frame', 0, Number.MAX_SAFE_INTEGER);
-        return { saved: await saveBodyCompressScreenshot(document.uri, png, frame) };
-      }),
-    );
-    rpc.handle('exportFrames', (params) =>
-      logged('exportFrames', async () => {
-        const start = intParam(params, 'start', 0, Number.MAX_SAFE_INTEGER);
-        const end = (params as { end?: unknown }).end === null ? Infinity : intParam(params, 'end', start + 1, Number.MAX_SAFE_INTEGER);
-        // Runs on: the command shows its own review list, progress and result.
-        void exportBodyCompressFrames(document.uri, { range: { start, end, step: 1 } });
-        return null;
-      }),
-    );
-
-    const handle: BodyCompressEditorHandle = {
-      uri: document.uri,
-      panel,
-      session,
-      requestScreenshot: () => rpc.emit('screenshotRequested', null),
-    };
-    addBodyCompressEditor(handle);
-    const facesChanged = () => rpc.emit('facesChanged', null);
-    this.facesListeners.add(facesChanged);
-    const subscriptions = [
-      session.onIndex((s) => rpc.emit('index', s)),
-      session.onReload(() => rpc.emit('reloaded', null)),
-      () => this.facesListeners.delete(facesChanged),
-    ];
-    const viewState = panel.onDidChangeViewState(() => markBodyCompressEditorActive(handle));
-    panel.onDidDispose(() => {
-      subscriptions.forEach((unsubscribe) => unsubscribe());
-      viewState.dispose();
-      removeBodyCompressEditor(handle);
-    });
-    panel.webview.html = webviewHtml(panel.webview, this.extensionUri, 'bodycompress', basename(document.uri.fsPath));
-  }
+/**
+ * The BodyCompress editor: the session answers `open`, `frame` and `personCounts`; template faces,
+ * screenshots and export need VS Code. Each panel is listed for the commands that act on the
+ * editor in front, and hears index progress, reloads and changes of the faces setting.
+ */
+export function registerBodyCompressEditor(context: vscode.ExtensionContext): vscode.Disposable {
+  const faces = new TemplateFacesLibrary();
+  const facesListeners = new Set<() => void>();
+  return vscode.Disposable.from(
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration(`bodyCapture.${TEMPLATE_FACES_SETTING}`)) return;
+      faces.clear();
+      for (const l of facesListeners) l();
+    }),
+    registerEditor<BodyCompressRequests, BodyCompressHostEvents, WatchedSession>(context, {
+      viewType: VIEW_TYPES.bodyCompress,
+      bundle: 'bodycompress',
+      label: 'BodyCompress',
+      requests: bodyCompressRequests,
+      open: (path) =>
+        new WatchedSession(new BodyCompressSession(path, undefined, (what, err) => log(`Unexpected error while ${what}: ${errorDetail(err)}`))),
+      close: (s) => s.close(),
+      hostHandlers: {
+        faces: async (params, editor) => {
+          const vertexCount = intParam(params, 'vertexCount', 1, MAX_VERTEX_COUNT);
+          const folder = vscode.workspace.getWorkspaceFolder(editor.uri) ?? vscode.workspace.workspaceFolders?.[0];
+          const setting = vscode.workspace.getConfiguration('bodyCapture').get<unknown>(TEMPLATE_FACES_SETTING);
+          return faces.facesFor(setting, vertexCount, folder?.uri.fsPath ?? null);
+        },
+        saveScreenshot: async (params, editor) => {
+          const png = bytesParam(params, 'png', MAX_SCREENSHOT_BYTES, PNG_SIGNATURE);
+          const frame = intParam(params, 'frame', 0, Number.MAX_SAFE_INTEGER);
+          return { saved: await saveBodyCompressScreenshot(editor.uri, png, frame) };
+        },
+        exportFrames: async (params, editor) => {
+          const start = intParam(params, 'start', 0, Number.MAX_SAFE_INTEGER);
+          const end = intOrNullParam(params, 'end', start + 1, Number.MAX_SAFE_INTEGER) ?? Infinity;
+          // Runs on: the command shows its own review list, progress and result.
+          void exportBodyCompressFrames(editor.uri, { range: { start, end, step: 1 } });
+          return null;
+        },
+      },
+      connect: (editor) => {
+        const { session } = editor.session;
+        const handle: BodyCompressEditorHandle = {
+          uri: editor.uri,
+          panel: editor.panel,
+          session,
+          requestScreenshot: () => editor.emit('screenshotRequested', null),
+        };
+        addBodyCompressEditor(handle);
+        const facesChanged = () => editor.emit('facesChanged', null);
+        facesListeners.add(facesChanged);
+        const unsubscribe = [session.onIndex((s) => editor.emit('index', s)), session.onReload(() => editor.emit('reloaded', null))];
+        return [
+          editor.panel.onDidChangeViewState(() => markBodyCompressEditorActive(handle)),
+          new vscode.Disposable(() => {
+            unsubscribe.forEach((u) => u());
+            facesListeners.delete(facesChanged);
+            removeBodyCompressEditor(handle);
+          }),
+        ];
+      },
+    }),
+  );
 }

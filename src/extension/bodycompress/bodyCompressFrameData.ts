@@ -68,7 +68,7 @@ function keyRow(key: string, v: PyValue): BodyCompressKeyRow {
   if (v instanceof NdArray) {
     const shape = `(${v.shape.join(', ')}${v.shape.length === 1 ? ',' : ''})`;
     const values = v.size <= MAX_SHOWN_VALUES ? v.values() : null;
-    return { key, type: v.kind ? `${v.kind} array` : v.dtype, shape, value: values ? nested(values as ArrayLike<number | bigint>, v.shape, v.dtype) : '' };
+    return { key, type: v.kind ? `${v.kind} array` : v.dtype, shape, value: values ? nested(values, v.shape, v.dtype) : '' };
   }
   if (v instanceof NpScalar) return { key, type: `numpy ${v.dtype}`, shape: '()', value: String(v.value) };
   return { key, type: pythonType(v), shape: Array.isArray(v) || v instanceof Map ? `${v instanceof Map ? v.size : v.length} items` : '', value: plainText(v) };
@@ -95,8 +95,8 @@ function plainText(v: PyValue): string {
 
 /** Values as nested lists in C order (`[[1, 2], [3, 4]]`), float32 in its shortest decimals. */
 function nested(values: ArrayLike<number | bigint>, shape: readonly number[], dtype: string): string {
-  const f32 = /f4$/.test(dtype);
-  const bool = /b1$/.test(dtype);
+  const f32 = dtype.endsWith("f4");
+  const bool = dtype.endsWith("b1");
   const fmt = (x: number | bigint) => (bool ? (x ? 'True' : 'False') : typeof x === 'bigint' ? x.toString() : f32 ? formatFloat32(x) : String(x));
   if (shape.length === 0) return values.length ? fmt(values[0]!) : '';
   let pos = 0;

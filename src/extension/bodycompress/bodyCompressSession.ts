@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import { openBodyCompress, type BodyCompressFile, type OpenOptions } from '../../core/bodycompress/reader';
 import { cameraView } from '../../core/bodycompress/camera';
+import { DEFAULT_FPS } from '../../core/bodycompress/defaults';
 import type { BodyFrame } from '../../core/bodycompress/frame';
 import { asNumber, dictGet, toJsonValue, type PyValue } from '../../core/bodycompress/pyValues';
 import { InputError, errorMessage } from '../../core/errors';
@@ -8,10 +9,9 @@ import { NdArray } from '../../core/numpy/ndarray';
 import type { Loaded } from '../../protocol/common';
 import type { BodyCompressIndexState, BodyCompressOpened, BodyCompressRequests } from '../../protocol/bodyCompressProtocol';
 import { frameForWebview } from './bodyCompressFrameData';
-import { frameParam, intParam, ParamError } from '../kit/requestParams';
+import { boolParam, frameParam, intParam, ParamError } from '../kit/requestParams';
+import type { SessionHandlers } from '../kit/sessionHandlers';
 
-/** The frame rate when the metadata has no `fps` (NLF runs on 30 fps video by default). */
-export const DEFAULT_FPS = 30;
 /** Metadata arrays with at most this many values are sent with their values. */
 const METADATA_ARRAY_VALUES = 64;
 /** Metadata larger than this as JSON is not sent whole (it is shown as a note instead). */
@@ -27,8 +27,7 @@ export const EDITOR_READER_OPTIONS: OpenOptions = { cacheBytes: 64 << 20, prefet
 export type OpenFile = (path: string, options: OpenOptions) => Promise<BodyCompressFile>;
 
 /** Requests a session answers (the rest need VS Code itself). */
-export type BodyCompressSessionRequests = Pick<BodyCompressRequests, 'frame' | 'personCounts'>;
-type Handlers = { [M in keyof BodyCompressSessionRequests]: (params: unknown) => Promise<BodyCompressSessionRequests[M]['result']> };
+type Handlers = SessionHandlers<BodyCompressRequests, 'open' | 'frame' | 'personCounts'>;
 
 /** One opening of the file: the reader and what the editor learned from it. */
 interface Opening {
@@ -116,10 +115,11 @@ export class BodyCompressSession {
   }
 
   readonly handlers: Handlers = {
+    open: () => this.opened(),
     frame: async (params) => {
       const o = await this.opening();
       const i = frameParam(params, o.file.indexProgress.frames);
-      const uncertainties = (params as { uncertainties?: unknown }).uncertainties === true;
+      const uncertainties = boolParam(params, 'uncertainties');
       return this.webviewFrame(await o.file.getFrame(i), uncertainties);
     },
     personCounts: async (params) => {
@@ -246,7 +246,7 @@ function metadataJson(metadata: PyValue): unknown {
 /** World up: the metadata's `world_up` (NLF), else the first frame's camera `up`, as a unit vector. */
 export function worldUpOf(metadata: PyValue, first: BodyFrame | null): [number, number, number] | null {
   const unit = (v: ArrayLike<number> | null | undefined): [number, number, number] | null => {
-    if (!v || v.length !== 3) return null;
+    if (v?.length !== 3) return null;
     const n = Math.hypot(v[0]!, v[1]!, v[2]!);
     return n > 0 && Number.isFinite(n) ? [v[0]! / n, v[1]! / n, v[2]! / n] : null;
   };

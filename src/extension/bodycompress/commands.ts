@@ -1,20 +1,17 @@
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
+import { COMMANDS } from '../ids';
+import { registerCommand } from '../kit/commandUi';
 import { compressToBodyCompress } from './compressCommand';
 import { convertSmcToBodyCompress } from './convertCommand';
 import { exportBodyCompressFrames } from './exportCommand';
+import { requestBodyCompressScreenshot } from './screenshotCommand';
+import { setTemplateFaces } from './templateFacesCommand';
 
-/** Command ids, as in package.json `contributes.commands`. */
-export const BODYCOMPRESS_COMMANDS = {
-  compress: 'bodyCapture.compressToBodyCompress',
-  convertSmc: 'bodyCapture.convertSmcToBodyCompress',
-  exportFrames: 'bodyCapture.exportBodyCompressFrames',
-} as const;
-
-/** The BodyCompress writing commands: Compress…, Convert SMC Performance…, Export Frames…. */
+/** The BodyCompress commands: Compress…, Convert SMC Performance…, Export Frames…, Save Screenshot…, Set Template Faces…. */
 export function registerBodyCompressCommands(context: vscode.ExtensionContext): void {
-  context.subscriptions.push(
-    vscode.commands.registerCommand(BODYCOMPRESS_COMMANDS.compress, (uri?: unknown) => compressToBodyCompress(uri)),
-    vscode.commands.registerCommand(BODYCOMPRESS_COMMANDS.convertSmc, (uri?: unknown) => convertSmcToBodyCompress(uri)),
-    vscode.commands.registerCommand(BODYCOMPRESS_COMMANDS.exportFrames, (uri?: unknown) => exportBodyCompressFrames(uri)),
-  );
+  registerCommand(context, COMMANDS.compress, { title: 'Compress to BodyCompress', writes: true }, (uri) => compressToBodyCompress(uri));
+  registerCommand(context, COMMANDS.convertSmc, { title: 'Convert SMC Performance to BodyCompress', writes: true }, (uri) => convertSmcToBodyCompress(uri));
+  registerCommand(context, COMMANDS.exportFrames, { title: 'Export Frames', writes: true }, (uri) => exportBodyCompressFrames(uri));
+  registerCommand(context, COMMANDS.setTemplateFaces, { title: 'Set Template Faces', writes: true }, (uri) => setTemplateFaces(uri));
+  registerCommand(context, COMMANDS.screenshot, { title: 'Save Screenshot of 3D View', writes: true }, () => requestBodyCompressScreenshot());
 }

@@ -13,10 +13,11 @@ import {
   type InputArray,
   type LengthUnit,
 } from '../../core/bodycompress/compressInputs';
+import { DEFAULT_QUANTIZATION_MM } from '../../core/bodycompress/defaults';
 import { fromJsonValue, type PyValue } from '../../core/bodycompress/pyValues';
 import { metadataWithFps, writeFrames, type WriteProgress } from '../../core/bodycompress/writeFrames';
 import { InputError } from '../../core/errors';
-import { BODYCOMPRESS_VIEW_TYPE } from './bodyCompressEditor';
+import { VIEW_TYPES } from '../ids';
 import {
   commandInput,
   confirmReplace,
@@ -32,7 +33,7 @@ const TITLE = 'Compress to BodyCompress';
 
 /** Opens a written file in the BodyCompress editor. */
 export async function openInBodyCompressEditor(path: string): Promise<void> {
-  await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(path), BODYCOMPRESS_VIEW_TYPE);
+  await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(path), VIEW_TYPES.bodyCompress);
 }
 
 export function writeProgressText(p: WriteProgress): string {
@@ -49,7 +50,7 @@ export interface WriteSettings {
 }
 
 export function writeSettingsFor(out: string, fps: number | undefined): WriteSettings {
-  return { out, fps, quantizationMm: vscode.workspace.getConfiguration('bodyCapture.compress').get<number>('quantizationMm', 0.5) };
+  return { out, fps, quantizationMm: vscode.workspace.getConfiguration('bodyCapture.compress').get<number>('quantizationMm', DEFAULT_QUANTIZATION_MM) };
 }
 
 const positiveNumber = (what: string) => (text: string) => {

@@ -1,8 +1,9 @@
 import { basename } from 'node:path';
-import { defaultConvertOutput, openSmcConversion, RENDERME360_FPS, type SmcConversion } from '../../core/bodycompress/fromSmc';
+import { RENDERME360_FPS } from '../../core/bodycompress/defaults';
+import { defaultConvertOutput, openSmcConversion, type SmcConversion } from '../../core/bodycompress/fromSmc';
 import type { PyDict } from '../../core/bodycompress/pyValues';
 import { writeFrames } from '../../core/bodycompress/writeFrames';
-import { SMC_VIEW_TYPE } from '../smc/smcEditor';
+import { VIEW_TYPES } from '../ids';
 import { confirmOutput, openInBodyCompressEditor, writeProgressText, writeSettingLines, writeSettingsFor } from './compressCommand';
 import { commandInput, review, runJob, showInputProblem } from '../kit/commandUi';
 
@@ -17,7 +18,7 @@ function contents(c: SmcConversion): string {
 /** Convert SMC Performance to BodyCompress…: FLAME vertices / 3D keypoints of a performance → .xz, then opens it. */
 export async function convertSmcToBodyCompress(arg?: unknown): Promise<void> {
   const path = await commandInput(TITLE, arg, {
-    viewType: SMC_VIEW_TYPE,
+    viewType: VIEW_TYPES.smc,
     glob: '**/*.smc',
     placeHolder: 'The SMC performance to convert (anno or raw; its partner is found next to it)',
     filters: { 'RenderMe360 SMC': ['smc'] },

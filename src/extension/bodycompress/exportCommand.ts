@@ -10,7 +10,7 @@ import {
   type FrameRange,
 } from '../../core/bodycompress/exportFrames';
 import { probeBodyCompress } from '../../core/bodycompress/probe';
-import { BODYCOMPRESS_VIEW_TYPE } from './bodyCompressEditor';
+import { VIEW_TYPES } from '../ids';
 import { choiceSetting, commandInput, displayPath, review, runJob, showInputProblem, textSetting } from '../kit/commandUi';
 
 const TITLE = 'Export Frames';
@@ -27,7 +27,7 @@ function framesIn(range: FrameRange, length: number): number {
  */
 export async function exportBodyCompressFrames(arg?: unknown, preset: { range?: FrameRange } = {}): Promise<void> {
   const path = await commandInput(TITLE, arg, {
-    viewType: BODYCOMPRESS_VIEW_TYPE,
+    viewType: VIEW_TYPES.bodyCompress,
     glob: '**/*.xz',
     placeHolder: 'The BodyCompress file to export frames from',
     filters: { BodyCompress: ['xz'] },

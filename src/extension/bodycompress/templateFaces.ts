@@ -53,7 +53,7 @@ export class TemplateFacesLibrary {
     const s = await stat(path).catch(() => null);
     const stamp = s ? `${s.size}:${s.mtimeMs}` : 'missing';
     const hit = this.cache.get(path);
-    if (hit && hit.stamp === stamp) return hit.faces;
+    if (hit?.stamp === stamp) return hit.faces;
     const faces = readFacesFile(path);
     this.cache.delete(path);
     this.cache.set(path, { stamp, faces });

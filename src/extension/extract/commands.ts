@@ -1,13 +1,13 @@
 import * as vscode from 'vscode';
 import { basename } from 'node:path';
-import { errorMessage } from '../../core/errors';
 import { resolveInputs } from '../../core/extract/extractInputs';
 import { parseSmcFileName } from '../../core/smc/smcNames';
 import { ExploreDocuments, EXPLORE_SCHEME } from './exploreSmcFolder';
 import { pickExtractOptions } from './optionsPicker';
 import { estimateAndExtract } from './extractRun';
 import { log } from '../kit/log';
-import { requireTrustedWorkspace } from '../kit/workspaceTrust';
+import { COMMANDS } from '../ids';
+import { registerCommand } from '../kit/commandUi';
 
 /**
  * Extraction commands: Extract Performance…, Extract Subject Folder… (both write files, so they need
@@ -16,40 +16,19 @@ import { requireTrustedWorkspace } from '../kit/workspaceTrust';
  */
 export function registerExtractCommands(context: vscode.ExtensionContext): void {
   const explore = new ExploreDocuments();
-  context.subscriptions.push(
-    vscode.workspace.registerTextDocumentContentProvider(EXPLORE_SCHEME, explore),
-    vscode.commands.registerCommand('bodyCapture.extractPerformance', (uri?: vscode.Uri, uris?: vscode.Uri[]) =>
-      guarded('Extract Performance', async () => {
-        const targets = uris?.length ? uris : uri instanceof vscode.Uri ? [uri] : await pickPerformance();
-        if (targets?.length) await extract(targets, 'Extract Performance');
-      }),
-    ),
-    vscode.commands.registerCommand('bodyCapture.extractFolder', (uri?: vscode.Uri) =>
-      guarded('Extract Subject Folder', async () => {
-        const folder = uri instanceof vscode.Uri ? uri : await pickFolder('Extract every performance in this folder');
-        if (folder) await extract([folder], 'Extract Subject Folder');
-      }),
-    ),
-    vscode.commands.registerCommand('bodyCapture.exploreFolder', async (uri?: vscode.Uri) => {
-      try {
-        const folder = uri instanceof vscode.Uri ? uri : await pickFolder('Summarize the SMC files in this folder');
-        if (folder) await explore.show(folder);
-      } catch (err) {
-        void vscode.window.showErrorMessage(`Explore SMC Folder: ${errorMessage(err)}`);
-      }
-    }),
-  );
-}
-
-/** Runs a writing command only in a trusted workspace, and reports failures. */
-async function guarded(title: string, fn: () => Promise<void>): Promise<void> {
-  if (!requireTrustedWorkspace(title)) return;
-  try {
-    await fn();
-  } catch (err) {
-    log(`${title} failed: ${(err as Error)?.stack ?? String(err)}`);
-    void vscode.window.showErrorMessage(`${title}: ${errorMessage(err)}`);
-  }
+  context.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(EXPLORE_SCHEME, explore));
+  registerCommand(context, COMMANDS.extractPerformance, { title: 'Extract Performance', writes: true }, async (uri, uris) => {
+    const targets = Array.isArray(uris) && uris.length ? (uris as vscode.Uri[]) : uri instanceof vscode.Uri ? [uri] : await pickPerformance();
+    if (targets?.length) await extract(targets, 'Extract Performance');
+  });
+  registerCommand(context, COMMANDS.extractFolder, { title: 'Extract Subject Folder', writes: true }, async (uri) => {
+    const folder = uri instanceof vscode.Uri ? uri : await pickFolder('Extract every performance in this folder');
+    if (folder) await extract([folder], 'Extract Subject Folder');
+  });
+  registerCommand(context, COMMANDS.exploreFolder, { title: 'Explore SMC Folder', writes: false }, async (uri) => {
+    const folder = uri instanceof vscode.Uri ? uri : await pickFolder('Summarize the SMC files in this folder');
+    if (folder) await explore.show(folder);
+  });
 }
 
 async function extract(targets: vscode.Uri[], title: string): Promise<void> {

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { basename, relative } from 'node:path';
 import { formatBytes } from '../../core/formatBytes';
 import { indexSmcFolder, type SmcFileRow, type SmcFolderIndex } from '../../core/smc/smcFolder';
+import { folderTotals, performanceBytes, performanceHeader } from '../../core/smc/smcSummary';
 
 /**
  * "Explore SMC Folder": a read-only Markdown summary of every performance under a folder (files
@@ -38,20 +39,18 @@ const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 function exploreMarkdown(index: SmcFolderIndex): string {
   const rel = (row: SmcFileRow | null) => (row ? `\`${cell(relative(index.root, row.path))}\`` : '—');
-  const header = (p: SmcFolderIndex['performances'][number]) => p.anno?.header ?? p.raw?.header;
-  const total = index.performances.reduce((n, p) => n + (p.anno?.size ?? 0) + (p.raw?.size ?? 0), 0);
   const lines = [
     `# SMC performances in ${cell(index.root)}`,
     '',
-    `${index.performances.length} performances of ${index.subjects.length} subjects, ${formatBytes(total)}. Nothing is written; use **Extract Subject Folder…** to extract.`,
+    `${index.performances.length} performances of ${index.subjects.length} subjects, ${formatBytes(folderTotals(index).bytes)}. Nothing is written; use **Extract Subject Folder…** to extract.`,
     '',
     '| Performance | Kind | Anno | Raw | Frames | Cameras (anno / raw) | Resolution | Size (anno + raw) | Problems |',
     '| --- | --- | --- | --- | ---: | --- | --- | ---: | --- |',
     ...index.performances.map((p) => {
-      const h = header(p);
+      const h = performanceHeader(p);
       const res = h ? `${h.cameraInfo.resolution[1]} × ${h.cameraInfo.resolution[0]}` : '—';
       const cams = `${p.anno?.cameraGroups ?? '—'} / ${p.raw?.cameraGroups ?? '—'}`;
-      const size = formatBytes((p.anno?.size ?? 0) + (p.raw?.size ?? 0));
+      const size = formatBytes(performanceBytes(p));
       return `| ${cell(`${p.actorId}_${p.part}`)} | ${p.performanceKind} | ${rel(p.anno)} | ${rel(p.raw)} | ${h?.cameraInfo.numFrame ?? '—'} | ${cams} | ${res} | ${size} | ${cell(p.problems.join('; ')) || '—'} |`;
     }),
     '',

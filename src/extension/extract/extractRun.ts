@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
-import { errorMessage } from '../../core/errors';
 import { freeBytes } from '../../core/extract/diskSpace';
-import { extractInWorkers, isAbortError, type BatchItem } from '../../core/extract/extractBatch';
+import { extractInWorkers } from '../../core/extract/extractBatch';
 import type { PerformanceInput } from '../../core/extract/extractInputs';
 import { progressText } from '../../core/extract/progressText';
 import { formatBytes } from '../../core/formatBytes';
 import type { ExtractChoice } from './optionsPicker';
+import { runJob } from '../kit/commandUi';
 import { log } from '../kit/log';
 import pkg from '../../../package.json';
 
@@ -19,16 +19,10 @@ export async function estimateAndExtract(inputs: PerformanceInput[], choice: Ext
   const outDir = choice.outDir.fsPath;
   const config = vscode.workspace.getConfiguration('bodyCapture.extract');
   const concurrency = Math.max(1, config.get<number>('parallelPerformances', 2));
-  let planned: BatchItem[];
-  try {
-    planned = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'Estimating the extraction…', cancellable: true },
-      (_progress, token) => extractInWorkers(inputs, choice.request, outDir, { version: pkg.version, dryRun: true, concurrency, signal: signalOf(token) }),
-    );
-  } catch (err) {
-    if (!isAbortError(err)) void vscode.window.showErrorMessage(`Could not plan the extraction: ${errorMessage(err)}`);
-    return;
-  }
+  const planned = await runJob('Estimating the extraction…', 'Could not plan the extraction', (_progress, signal) =>
+    extractInWorkers(inputs, choice.request, outDir, { version: pkg.version, dryRun: true, concurrency, signal }),
+  );
+  if (!planned) return;
   const ok = planned.filter((p) => p.summary);
   for (const p of planned.filter((p) => p.error)) void vscode.window.showErrorMessage(`${p.input.label}: ${p.error!.message}`);
   if (ok.length === 0) return;
@@ -49,32 +43,19 @@ export async function estimateAndExtract(inputs: PerformanceInput[], choice: Ext
 
 async function run(inputs: PerformanceInput[], choice: ExtractChoice, what: string, concurrency: number): Promise<void> {
   const outDir = choice.outDir.fsPath;
-  let items: BatchItem[];
-  try {
-    items = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Extracting ${what}`, cancellable: true },
-      (progress, token) => {
-        let lastFraction = 0;
-        return extractInWorkers(inputs, choice.request, outDir, {
-          version: pkg.version,
-          concurrency,
-          signal: signalOf(token),
-          onProgress: (p) => {
-            const fraction = p.bytesTotal > 0 ? p.bytesDone / p.bytesTotal : 0;
-            progress.report({ message: progressText(p), increment: Math.max(0, (fraction - lastFraction) * 100) });
-            lastFraction = Math.max(lastFraction, fraction);
-          },
-        });
-      },
-    );
-  } catch (err) {
-    if (isAbortError(err)) {
-      void vscode.window.showInformationMessage('Extraction cancelled. Complete files were kept; run it again to resume.');
-      return;
-    }
-    void vscode.window.showErrorMessage(`Extraction failed: ${errorMessage(err)}`);
-    return;
-  }
+  const items = await runJob(
+    `Extracting ${what}`,
+    'Extraction failed',
+    (progress, signal) =>
+      extractInWorkers(inputs, choice.request, outDir, {
+        version: pkg.version,
+        concurrency,
+        signal,
+        onProgress: (p) => progress.report(progressText(p), p.bytesTotal > 0 ? p.bytesDone / p.bytesTotal : 0),
+      }),
+    { cancelled: 'Extraction cancelled. Complete files were kept; run it again to resume.' },
+  );
+  if (!items) return;
   for (const i of items) {
     if (i.error) void vscode.window.showErrorMessage(`${i.input.label}: ${i.error.message}`);
     for (const n of i.result?.notes ?? []) log(`${i.input.label}: ${n}`);
@@ -95,11 +76,4 @@ async function run(inputs: PerformanceInput[], choice: ExtractChoice, what: stri
   } else if (action === 'Open extraction_info.txt') {
     await vscode.window.showTextDocument(vscode.Uri.joinPath(root, 'extraction_info.txt'));
   }
-}
-
-function signalOf(token: vscode.CancellationToken): AbortSignal {
-  const abort = new AbortController();
-  if (token.isCancellationRequested) abort.abort();
-  token.onCancellationRequested(() => abort.abort());
-  return abort.signal;
 }

@@ -1,15 +1,38 @@
 import * as vscode from 'vscode';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { InputError, errorMessage, isAbortError } from '../../core/errors';
+import { InputError, errorDetail, errorMessage, isAbortError } from '../../core/errors';
 import { log } from './log';
 import { requireTrustedWorkspace } from './workspaceTrust';
 
 /*
- * What the BodyCompress writing commands (Compress, Convert, Export Frames) share: the trust
- * check, finding the input, a review list of settings, the overwrite question, and running the
- * job under a cancellable progress notification.
+ * The command toolkit every command uses: registration with the trust check and one way of
+ * reporting failures, finding the input, a review list of settings, the overwrite question, and
+ * running a job under a cancellable progress notification.
  */
+
+/**
+ * Registers a command. A command that writes files runs only in a trusted workspace (see
+ * requireTrustedWorkspace); a failure is shown as `title: message` (and logged unless it is the
+ * input's fault).
+ */
+export function registerCommand(
+  context: vscode.ExtensionContext,
+  id: string,
+  options: { title: string; writes: boolean },
+  run: (...args: unknown[]) => unknown,
+): void {
+  context.subscriptions.push(
+    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      if (options.writes && !requireTrustedWorkspace(options.title)) return;
+      try {
+        await run(...args);
+      } catch (err) {
+        showInputProblem(options.title, err);
+      }
+    }),
+  );
+}
 
 export interface InputQuery {
   /** Custom editor whose file is the input when the command runs from the palette. */
@@ -56,6 +79,7 @@ export async function resolveInput(arg: unknown, q: InputQuery): Promise<vscode.
  * undefined when the user backed out or the input cannot be used (already said).
  */
 export async function commandInput(command: string, arg: unknown, q: InputQuery): Promise<string | undefined> {
+  // Also here: the editors start Export Frames… without going through the command.
   if (!requireTrustedWorkspace(command)) return undefined;
   const uri = await resolveInput(arg, q);
   if (!uri) return undefined;
@@ -130,7 +154,7 @@ export function choiceSetting<T extends string>(label: string, get: () => T, set
     async edit() {
       const items = choices.map((c) => ({ label: c.value, description: c.description, picked: c.value === get() }));
       const picked = await vscode.window.showQuickPick(items, { title: label });
-      if (picked) set(picked.label as T);
+      if (picked) set(picked.label);
     },
   };
 }
@@ -164,7 +188,13 @@ export interface JobProgress {
  * cleans up its files); failures are shown: input problems as their message, anything else also
  * in the log. Resolves undefined unless the job succeeded.
  */
-export async function runJob<T>(title: string, failure: string, work: (p: JobProgress, signal: AbortSignal) => Promise<T>): Promise<T | undefined> {
+export async function runJob<T>(
+  title: string,
+  failure: string,
+  work: (p: JobProgress, signal: AbortSignal) => Promise<T>,
+  /** Said when the user cancels (default: a status bar note). */
+  options: { cancelled?: string } = {},
+): Promise<T | undefined> {
   const abort = new AbortController();
   try {
     return await vscode.window.withProgress(
@@ -199,7 +229,8 @@ export async function runJob<T>(title: string, failure: string, work: (p: JobPro
     );
   } catch (err) {
     if (abort.signal.aborted && isAbortError(err)) {
-      vscode.window.setStatusBarMessage(`${title}: cancelled`, 5000);
+      if (options.cancelled) void vscode.window.showInformationMessage(options.cancelled);
+      else vscode.window.setStatusBarMessage(`${title}: cancelled`, 5000);
       return undefined;
     }
     showInputProblem(failure, err);
@@ -209,6 +240,6 @@ export async function runJob<T>(title: string, failure: string, work: (p: JobPro
 
 /** Shows why a command failed: input problems by their message; anything else also in the log. */
 export function showInputProblem(failure: string, err: unknown): void {
-  if (!(err instanceof InputError)) log(`${failure}: ${(err as Error)?.stack ?? String(err)}`);
+  if (!(err instanceof InputError)) log(`${failure}: ${errorDetail(err)}`);
   void vscode.window.showErrorMessage(`${failure}: ${errorMessage(err)}`);
 }

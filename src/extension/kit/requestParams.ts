@@ -64,3 +64,15 @@ export function bytesParam(params: unknown, name: string, maxBytes: number, sign
   if (signature && !signature.every((b, i) => bytes[i] === b)) throw new ParamError(`${name} does not have the expected format`);
   return bytes;
 }
+
+/** true or false. */
+export function boolParam(params: unknown, name: string): boolean {
+  const v = record(params)[name];
+  if (typeof v !== 'boolean') throw new ParamError(`${name} must be true or false`);
+  return v;
+}
+
+/** An integer in [min, max], or null. */
+export function intOrNullParam(params: unknown, name: string, min: number, max: number): number | null {
+  return record(params)[name] === null ? null : intParam(params, name, min, max);
+}

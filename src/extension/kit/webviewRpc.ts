@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { RpcEndpoint, type Envelope, type EventMap, type RequestMap } from '../../protocol/rpc';
+import { RpcEndpoint, type Envelope, type EventMap, type NoEvents, type NoRequests, type RequestMap } from '../../protocol/rpc';
 import type { CommonRequests } from '../../protocol/common';
 import { log } from './log';
 
@@ -7,13 +7,15 @@ import { log } from './log';
 export function connectWebview<InReq extends RequestMap & CommonRequests, OutEv extends EventMap>(
   panel: vscode.WebviewPanel,
   uri: vscode.Uri,
-): RpcEndpoint<Record<never, never>, InReq, OutEv, Record<never, never>> {
-  const rpc = new RpcEndpoint<Record<never, never>, InReq, OutEv, Record<never, never>>(
+): RpcEndpoint<NoRequests, InReq, OutEv, NoEvents> {
+  const rpc = new RpcEndpoint<NoRequests, InReq, OutEv, NoEvents>(
     {
       post: (m: Envelope) => void panel.webview.postMessage(m),
       listen: (h) => {
         const sub = panel.webview.onDidReceiveMessage(h);
-        return () => sub.dispose();
+        return () => {
+          sub.dispose();
+        };
       },
     },
     (_message, reason) => log(`Ignored a message from the webview of ${uri.fsPath}: ${reason}`),

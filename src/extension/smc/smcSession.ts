@@ -3,13 +3,13 @@ import { InputError } from '../../core/errors';
 import { formatBytes } from '../../core/formatBytes';
 import { Hdf5File } from '../../core/hdf5/hdf5File';
 import { projectPoints, type CameraCalibration } from '../../core/smc/calibration';
-import type { EncodedImage, FloatNdArray } from '../../core/smc/smcFile';
-import { frameKey } from '../../core/smc/smcKeys';
+import type { EncodedImage } from '../../core/smc/smcFile';
 import { SmcPerformance } from '../../core/smc/smcPerformance';
-import type { SmcContents, SmcDocumentInfo, SmcImage, SmcKeypointOverlay, SmcMesh, SmcRequests } from '../../protocol/smcProtocol';
+import type { SmcDocumentInfo, SmcImage, SmcKeypointOverlay, SmcMesh, SmcRequests, SmcViewModel } from '../../protocol/smcProtocol';
 import { buildAudioTrack } from './smcAudio';
-import { smcContents } from './smcContentsView';
+import { smcViewModel } from './smcContentsView';
 import { frameParam, hdf5PathParam, intParam, oneOfParam, ParamError } from '../kit/requestParams';
+import type { SessionHandlers } from '../kit/sessionHandlers';
 import { meanPointDistance } from './smcReprojection';
 import { smcNodeView } from './smcStructure';
 
@@ -31,9 +31,8 @@ export function closeSmcSource(source: SmcSource): void {
   else source.file.close();
 }
 
-/** Requests answered by a session (the rest need VS Code itself). */
-type SmcSessionRequests = Omit<SmcRequests, 'reopenWith' | 'open' | 'copyText'>;
-type Handlers = { [M in keyof SmcSessionRequests]: (params: unknown) => Promise<SmcSessionRequests[M]['result']> };
+/** Every request but those that need VS Code (the clipboard; `reopenWith` is the kit's). */
+type Handlers = SessionHandlers<SmcRequests, Exclude<keyof SmcRequests, 'reopenWith' | 'copyText'>>;
 
 /** Audio envelope buckets the webview may ask for (one per pixel of a wide waveform at most). */
 const MAX_AUDIO_BUCKETS = 16_384;
@@ -46,7 +45,7 @@ const FLAME_TABLE_EXCLUDED = new Set(['verts', 'albedos']);
  * is computed once per document.
  */
 export class SmcSession {
-  private contentsPromise?: Promise<SmcContents>;
+  private contentsPromise?: Promise<SmcViewModel>;
   private calibrationPromise?: Promise<Map<string, CameraCalibration>>;
   private audioPromise?: { buckets: number; track: ReturnType<SmcSession['buildAudio']> };
 
@@ -87,6 +86,7 @@ export class SmcSession {
   }
 
   readonly handlers: Handlers = {
+    open: async () => ({ ok: true, value: this.info() }),
     contents: async () => this.contents(),
     image: async (params) => {
       const c = await this.contents();
@@ -109,7 +109,7 @@ export class SmcSession {
     },
     flameVertices: async (params) => {
       const frame = frameParam(params, (await this.contents()).frameCount);
-      const verts = await this.flameParameter(frame, 'verts');
+      const verts = await this.perf.flameParameter(frame, 'verts');
       return verts ? { positions: Float32Array.from(verts.data), indices: null } : null;
     },
     scanMesh: async (): Promise<SmcMesh | null> => {
@@ -122,7 +122,7 @@ export class SmcSession {
       const parameters = [];
       for (const p of c.flame?.parameters ?? []) {
         if (FLAME_TABLE_EXCLUDED.has(p.name)) continue;
-        const arr = await this.flameParameter(frame, p.name);
+        const arr = await this.perf.flameParameter(frame, p.name);
         if (arr) parameters.push({ name: p.name, shape: arr.shape, values: Float64Array.from(arr.data) });
       }
       return parameters.length > 0 ? { frame, parameters } : null;
@@ -162,9 +162,9 @@ export class SmcSession {
     },
   };
 
-  contents(): Promise<SmcContents> {
+  contents(): Promise<SmcViewModel> {
     const perf = this.perf;
-    this.contentsPromise ??= perf.inventory().then((inv) => smcContents(perf.header, inv));
+    this.contentsPromise ??= perf.inventory().then((inv) => smcViewModel(perf.header, inv));
     return this.contentsPromise;
   }
 
@@ -187,20 +187,6 @@ export class SmcSession {
     const projected = points3d && cal ? Float32Array.from(projectPoints(cal, points3d.data)) : null;
     const d = detected ? Float32Array.from(detected.data) : null;
     return { detected: d, projected, meanError: d && projected ? meanPointDistance(d, projected) : null };
-  }
-
-  /** One parameter of one FLAME frame, from whichever file holds it, without reading the others. */
-  private async flameParameter(frame: number, name: string): Promise<FloatNdArray | null> {
-    const path = `/FLAME/${frameKey(frame)}/${name}`;
-    for (const f of this.perf.files) {
-      const info = f.hdf5.dataset(path);
-      if (!info || !['float', 'int', 'uint'].includes(info.dtype.kind)) continue;
-      const arr = await f.hdf5.readArray(path);
-      if (!arr || !ArrayBuffer.isView(arr.data)) continue;
-      const data = arr.data instanceof Float64Array || arr.data instanceof Float32Array ? arr.data : Float64Array.from(arr.data as ArrayLike<number>, Number);
-      return { dtype: arr.dtype.name, shape: arr.shape, data };
-    }
-    return null;
   }
 
   private async buildAudio(buckets: number) {

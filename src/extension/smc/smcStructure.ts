@@ -66,6 +66,15 @@ export function attributeText(v: unknown): string {
     const items = Array.from(v as ArrayLike<unknown>).slice(0, 64).map((x) => attributeText(x));
     const n = (v as ArrayLike<unknown>).length;
     text = `[${items.join(', ')}${n > items.length ? `, … (${n} values)` : ''}]`;
-  } else text = String(v);
+  } else text = objectText(v);
   return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS)}…` : text;
+}
+
+/** A compound value as JSON (bigints as numbers' text); '[object]' when it cannot be written. */
+function objectText(v: object): string {
+  try {
+    return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x));
+  } catch {
+    return '[object]';
+  }
 }

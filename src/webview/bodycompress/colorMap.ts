@@ -1,3 +1,4 @@
+import type { BodyCompressFrame } from '../../protocol/bodyCompressProtocol';
 import { el } from '../common/dom';
 
 /** Viridis at five stops: perceptually even, readable for colour-blind users, on light and dark themes. */
@@ -64,4 +65,21 @@ export function colorLegend(title: string, min: string, max: string): HTMLElemen
     }
   }
   return el('div', { class: 'color-legend', role: 'img', 'aria-label': `${title}: ${min} to ${max}` }, el('span', {}, title), el('span', {}, min), canvas, el('span', {}, max));
+}
+
+/**
+ * The top of the uncertainty colour scale for a frame (over all its people), or null when the
+ * frame has no uncertainties. The page fixes it on the first such frame, so colours compare
+ * across frames.
+ */
+export function uncertaintyScaleMax(f: BodyCompressFrame): number | null {
+  const parts = f.persons.map((p) => p.vertexUncertainties).filter((u): u is Float32Array => !!u);
+  if (parts.length === 0) return null;
+  const all = new Float32Array(parts.reduce((s, u) => s + u.length, 0));
+  let o = 0;
+  for (const u of parts) {
+    all.set(u, o);
+    o += u.length;
+  }
+  return scaleMax(all);
 }

@@ -4,7 +4,7 @@ import type { SmcAudioTrack } from '../../protocol/smcProtocol';
 import { el } from '../common/dom';
 import { themeColor } from '../common/scene3d';
 import { fieldTable } from '../common/table';
-import type { TimelineClock } from '../common/timeline';
+import type { PlaybackClock } from '../common/playbackController';
 import type { SmcContext } from './context';
 
 /** Waveform buckets: one per device pixel of a wide editor. */
@@ -29,10 +29,10 @@ export class AudioView {
     this.status = el('span', { class: 'detail-info', id: 'audio-status' }, 'Loading the track…');
     this.audio = el('audio', { preload: 'auto', id: 'audio-element' });
     const play = el('vscode-button', { icon: 'debug-start', id: 'audio-play' }, 'Play');
-    play.addEventListener('click', () => ctx.timeline.toggle());
-    ctx.timeline.onStateChange(() => {
-      play.textContent = ctx.timeline.playing ? 'Pause' : 'Play';
-      play.setAttribute('icon', ctx.timeline.playing ? 'debug-pause' : 'debug-start');
+    play.addEventListener('click', () => ctx.playback.toggle());
+    ctx.playback.onStateChange(() => {
+      play.textContent = ctx.playback.playing ? 'Pause' : 'Play';
+      play.setAttribute('icon', ctx.playback.playing ? 'debug-pause' : 'debug-start');
     });
     const sound = el('vscode-checkbox', { label: 'Play sound with the timeline', checked: ctx.state.get('sound'), id: 'audio-sound' }) as HTMLElement & { checked: boolean };
     sound.addEventListener('change', () => {
@@ -43,7 +43,7 @@ export class AudioView {
       if (!this.track) return;
       const rect = this.canvas.getBoundingClientRect();
       const seconds = ((e.clientX - rect.left) / rect.width) * this.track.durationSeconds;
-      ctx.timeline.seek(Math.floor(seconds * ctx.timeline.fps));
+      ctx.playback.seek(Math.floor(seconds * ctx.playback.fps));
     });
     new ResizeObserver(() => this.draw()).observe(this.canvas);
     this.element = el(
@@ -103,7 +103,7 @@ export class AudioView {
   private attachClock(): void {
     if (!this.track) return;
     const audio = this.audio;
-    const clock: TimelineClock = {
+    const clock: PlaybackClock = {
       start(seconds, speed) {
         audio.playbackRate = speed;
         audio.currentTime = seconds;
@@ -116,7 +116,7 @@ export class AudioView {
         return audio.paused || audio.ended ? null : audio.currentTime;
       },
     };
-    this.ctx.timeline.setClock(this.ctx.state.get('sound') ? clock : null);
+    this.ctx.playback.setClock(this.ctx.state.get('sound') ? clock : null);
   }
 
   private draw(): void {
@@ -149,7 +149,7 @@ export class AudioView {
     }
     ctx.fillStyle = themeColor('--vscode-editorLineNumber-foreground', '#858585');
     ctx.fillRect(0, mid, w, Math.max(1, dpr / 2));
-    const seconds = this.ctx.timeline.frame / this.ctx.timeline.fps;
+    const seconds = this.ctx.playback.frame / this.ctx.playback.fps;
     const x = Math.min(w - 1, (seconds / t.durationSeconds) * w);
     ctx.fillStyle = themeColor('--vscode-charts-red', '#f14c4c');
     ctx.fillRect(Math.round(x), 0, Math.max(2, dpr * 2), h);

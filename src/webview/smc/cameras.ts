@@ -5,6 +5,7 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
 import type { SmcImageKind, SmcKeypointOverlay } from '../../protocol/smcProtocol';
 import { el } from '../common/dom';
+import { LatestOnly, STALE } from '../common/latestReply';
 import { table } from '../common/table';
 import type { ImageMode, SmcContext } from './context';
 import { drawLayers, TileGrid } from './imageTiles';
@@ -35,7 +36,8 @@ export class CamerasView {
   private readonly pointsBody: HTMLElement;
   private readonly modes: ImageMode[];
   private visible = false;
-  private generation = 0;
+  /** The grid or the large image shows the frame and camera asked for last (one turn for both). */
+  private readonly latest = new LatestOnly();
   private lastOverlay: SmcKeypointOverlay | null = null;
   private lastImage: { width: number; height: number } | null = null;
   /** The frame last shown large, to tell the direction of travel. */
@@ -219,25 +221,25 @@ export class CamerasView {
   }
 
   private async renderGrid(): Promise<void> {
-    const gen = ++this.generation;
-    const frame = this.ctx.timeline.frame;
+    const turn = this.latest.begin();
+    const frame = this.ctx.playback.frame;
     const size = this.grid.canvasSize;
     const kinds = this.kinds();
     this.grid.element.dataset.loadedFrame = '';
     await Promise.all(
       [...this.grid.tiles.values()].map(async (tile) => {
         try {
-          const images = await Promise.all(kinds.map((kind) => this.loadImage(tile.id, kind, frame, size.width)));
-          if (gen !== this.generation) return;
+          const images = await turn.wait(Promise.all(kinds.map((kind) => this.loadImage(tile.id, kind, frame, size.width))));
+          if (images === STALE) return;
           const missing = kinds.find((_, i) => images[i] === null);
           if (missing) tile.showMessage(`no ${missing === 'color' ? 'colour image' : 'mask'} for frame ${frame}`);
           else tile.draw(images as ImageBitmap[], size);
         } catch (err) {
-          if (gen === this.generation) tile.showMessage('unreadable', String((err as Error)?.message ?? err));
+          tile.showMessage('unreadable', String((err as Error)?.message ?? err));
         }
       }),
     );
-    if (gen === this.generation) this.grid.element.dataset.loadedFrame = String(frame);
+    if (turn.current) this.grid.element.dataset.loadedFrame = String(frame);
   }
 
   private loadImage(camera: string, kind: SmcImageKind, frame: number, maxWidth?: number): Promise<ImageBitmap | null> {
@@ -245,19 +247,22 @@ export class CamerasView {
   }
 
   private async renderDetail(camera: string): Promise<void> {
-    const gen = ++this.generation;
-    const { timeline, contents: c, state, host } = this.ctx;
-    const frame = timeline.frame;
+    const turn = this.latest.begin();
+    const { playback, contents: c, state, host } = this.ctx;
+    const frame = playback.frame;
     const kinds = this.kinds();
     this.detailTitle.textContent = `Camera ${camera}`;
     this.detail.dataset.loadedFrame = '';
     const wantsKeypoints = c.keypoints2dCameras.includes(camera) || (c.hasKeypoints3d && c.calibratedCameras.includes(camera));
     try {
-      const [images, overlay] = await Promise.all([
-        Promise.all(kinds.map((kind) => this.loadImage(camera, kind, frame))),
-        wantsKeypoints ? host.request('keypoints', { camera, frame }) : Promise.resolve(null),
-      ]);
-      if (gen !== this.generation) return;
+      const replies = await turn.wait(
+        Promise.all([
+          Promise.all(kinds.map((kind) => this.loadImage(camera, kind, frame))),
+          wantsKeypoints ? host.request('keypoints', { camera, frame }) : Promise.resolve(null),
+        ]),
+      );
+      if (replies === STALE) return;
+      const [images, overlay] = replies;
       const base = images[0];
       if (!base || images.some((i) => i === null)) {
         this.imageCanvas.width = this.imageCanvas.height = 0;
@@ -280,7 +285,7 @@ export class CamerasView {
       this.detail.dataset.loadedFrame = String(frame);
       this.detail.dataset.camera = camera;
     } catch (err) {
-      if (gen === this.generation) this.detailInfo.textContent = `Could not show this image: ${(err as Error)?.message ?? err}`;
+      this.detailInfo.textContent = `Could not show this image: ${(err as Error)?.message ?? err}`;
       return;
     }
     // Stepping on is the common next move: once the user has looked at this frame for a moment,
@@ -290,7 +295,7 @@ export class CamerasView {
     this.lastDetailFrame = frame;
     clearTimeout(this.prefetchTimer);
     this.prefetchTimer = window.setTimeout(() => {
-      if (gen !== this.generation || next < 0 || next >= timeline.frameCount || state.get('camera') !== camera) return;
+      if (!turn.current || next < 0 || next >= playback.frameCount || state.get('camera') !== camera) return;
       for (const kind of kinds) void this.loadImage(camera, kind, next).catch(() => undefined);
     }, PREFETCH_DELAY_MS);
   }

@@ -1,9 +1,9 @@
 import type { RpcEndpoint } from '../../protocol/rpc';
-import type { SmcContents, SmcHostEvents, SmcImage, SmcOverview, SmcRequests } from '../../protocol/smcProtocol';
+import type { SmcHostEvents, SmcImage, SmcOverview, SmcRequests, SmcViewModel } from '../../protocol/smcProtocol';
 import { BitmapCache } from '../common/bitmapCache';
 import { decodeImage } from '../common/images';
+import type { PlaybackController } from '../common/playbackController';
 import type { SceneView } from '../common/scene3d';
-import type { Timeline } from '../common/timeline';
 import type { ViewState } from '../common/viewState';
 
 export type SmcHost = RpcEndpoint<SmcRequests, Record<never, never>, Record<never, never>, SmcHostEvents>;
@@ -55,7 +55,7 @@ export const DEFAULT_VIEW_STATE: SmcViewState = {
 /** Decoded images kept in the webview: thumbnails of a few frames and a few full-size images. */
 const BITMAP_CACHE_BYTES = 256 * 2 ** 20;
 
-/** What every SMC view gets: the host, what the file holds, the shared timeline and view state. */
+/** What every SMC view gets: the host, what the file holds, the shared playback and view state. */
 export class SmcContext {
   readonly bitmaps = new BitmapCache(BITMAP_CACHE_BYTES);
   /** Set by the page: shows one camera large in the Cameras tab. */
@@ -64,8 +64,8 @@ export class SmcContext {
   constructor(
     readonly host: SmcHost,
     readonly overview: SmcOverview,
-    readonly contents: SmcContents,
-    readonly timeline: Timeline,
+    readonly contents: SmcViewModel,
+    readonly playback: PlaybackController,
     readonly state: ViewState<SmcViewState>,
   ) {}
 

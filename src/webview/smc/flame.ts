@@ -1,5 +1,6 @@
 import type { SmcFlameFrame } from '../../protocol/smcProtocol';
 import { el } from '../common/dom';
+import { LatestOnly, STALE } from '../common/latestReply';
 import { linePlot, type LinePlot } from '../common/linePlot';
 import { table } from '../common/table';
 import type { SmcContext } from './context';
@@ -30,7 +31,8 @@ export class FlameView {
   private readonly plotGrid: HTMLElement;
   private readonly plots: LinePlot[] = [];
   private visible = false;
-  private generation = 0;
+  /** The table shows the frame asked for last. */
+  private readonly latest = new LatestOnly();
   private plotsLoaded = false;
 
   constructor(private readonly ctx: SmcContext) {
@@ -61,19 +63,18 @@ export class FlameView {
   }
 
   onFrame(): Promise<void> | void {
-    for (const p of this.plots) p.setMarker(this.ctx.timeline.frame);
+    for (const p of this.plots) p.setMarker(this.ctx.playback.frame);
     if (this.visible) return this.update();
   }
 
   private async update(): Promise<void> {
-    const gen = ++this.generation;
-    const frame = this.ctx.timeline.frame;
+    const frame = this.ctx.playback.frame;
     try {
-      const f = await this.ctx.host.request('flameFrame', { frame });
-      if (gen !== this.generation) return;
+      const f = await this.latest.run(() => this.ctx.host.request('flameFrame', { frame }));
+      if (f === STALE) return;
       this.renderTable(frame, f);
     } catch (err) {
-      if (gen === this.generation) this.tableHolder.replaceChildren(el('p', { class: 'error-message' }, String((err as Error)?.message ?? err)));
+      this.tableHolder.replaceChildren(el('p', { class: 'error-message' }, String((err as Error)?.message ?? err)));
     }
   }
 
@@ -106,9 +107,9 @@ export class FlameView {
           x: s.frames,
           series,
           legendLimit: 3,
-          onPick: (frame) => this.ctx.timeline.seek(frame),
+          onPick: (frame) => this.ctx.playback.seek(frame),
         });
-        plot.setMarker(this.ctx.timeline.frame);
+        plot.setMarker(this.ctx.playback.frame);
         plot.element.dataset.parameter = p.name;
         this.plots.push(plot);
         this.plotGrid.append(plot.element);

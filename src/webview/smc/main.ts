@@ -1,9 +1,11 @@
-import type { Hdf5DocumentInfo, SmcContents, SmcHostEvents, SmcOverview, SmcRequests } from '../../protocol/smcProtocol';
+import type { Hdf5DocumentInfo, SmcHostEvents, SmcOverview, SmcRequests, SmcViewModel } from '../../protocol/smcProtocol';
+import { notice } from '../common/banners';
 import { el, markWhenPainted, render } from '../common/dom';
 import { showErrorPage } from '../common/errorPage';
 import { connectHost, keepScrollPosition } from '../common/host';
 import { createTabs, type TabSpec } from '../common/tabs';
-import { Timeline } from '../common/timeline';
+import { PlaybackController } from '../common/playbackController';
+import { animationFrames, Timeline } from '../common/timeline';
 import { ViewState } from '../common/viewState';
 import { AudioView } from './audio';
 import { CalibrationView } from './calibration';
@@ -38,7 +40,7 @@ async function showPerformance(o: SmcOverview): Promise<void> {
   markWhenPainted('smc-overview-painted');
   keepScrollPosition();
 
-  let contents: SmcContents;
+  let contents: SmcViewModel;
   try {
     contents = await host.request('contents', null);
   } catch (err) {
@@ -47,22 +49,26 @@ async function showPerformance(o: SmcOverview): Promise<void> {
   }
   overview.setContents(contents);
 
-  const timeline = new Timeline({
-    frameCount: contents.frameCount,
-    fps: contents.fps,
-    frame: state.get('frame'),
-    speed: state.get('speed'),
-    loop: state.get('loop'),
-  });
-  const ctx = new SmcContext(host, o, contents, timeline, state);
+  const playback = new PlaybackController(
+    {
+      frameCount: contents.frameCount,
+      fps: contents.fps,
+      frame: state.get('frame'),
+      speed: state.get('speed'),
+      loop: state.get('loop'),
+    },
+    animationFrames,
+  );
+  const timeline = new Timeline(playback);
+  const ctx = new SmcContext(host, o, contents, playback, state);
   const views: SmcView[] = [];
   let saveTimer: number | undefined;
-  timeline.onFrame((frame) => {
+  playback.onFrame((frame) => {
     clearTimeout(saveTimer);
     saveTimer = window.setTimeout(() => state.set({ frame }), SAVE_FRAME_DELAY_MS);
     return Promise.all(views.map((v) => v.onFrame?.()));
   });
-  timeline.onStateChange(() => state.set({ speed: timeline.speed, loop: timeline.loop, frame: timeline.frame }));
+  playback.onStateChange(() => state.set({ speed: playback.speed, loop: playback.loop, frame: playback.frame }));
 
   let cameras: CamerasView | undefined;
   const tab = (id: string, label: string, make: () => SmcView, usesFrames: boolean): TabSpec & { usesFrames: boolean } => {
@@ -126,7 +132,7 @@ function showHdf5(info: Hdf5DocumentInfo): void {
   const view = structureView([{ name: info.fileName }], state);
   render(
     el('header', { class: 'page-header' }, el('h1', {}, info.fileName), el('p', { class: 'subtitle' }, `HDF5 file · ${info.size}`)),
-    el('p', { class: 'notice', id: 'hdf5-notice', role: 'note' }, el('span', { class: 'codicon codicon-info', 'aria-hidden': 'true' }), ' ', info.notice, '. Its HDF5 structure is shown below.'),
+    notice('hdf5-notice', info.notice, '. Its HDF5 structure is shown below.'),
     view.element,
   );
   view.show();

@@ -1,6 +1,6 @@
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
-import type { SmcContents, SmcOverview } from '../../protocol/smcProtocol';
+import type { SmcOverview, SmcViewModel } from '../../protocol/smcProtocol';
 import { el } from '../common/dom';
 import { fieldTable, table } from '../common/table';
 
@@ -86,7 +86,7 @@ export class OverviewView {
     );
   }
 
-  setContents(c: SmcContents): void {
+  setContents(c: SmcViewModel): void {
     this.later.replaceChildren(
       el('h2', {}, 'Contents'),
       table(

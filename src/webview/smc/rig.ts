@@ -3,6 +3,7 @@ import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { SmcCameraCalibration, SmcMesh } from '../../protocol/smcProtocol';
 import { el } from '../common/dom';
+import { LatestOnly, STALE } from '../common/latestReply';
 import { Scene3d, themeColor } from '../common/scene3d';
 import type { SmcContext, SmcViewState } from './context';
 
@@ -29,7 +30,8 @@ export class RigView {
   private readonly pickables: THREE.Object3D[] = [];
   private readonly status: HTMLElement;
   private visible = false;
-  private generation = 0;
+  /** The points shown are those of the frame asked for last. */
+  private readonly latest = new LatestOnly();
   private scanRequested = false;
   private fitted = false;
 
@@ -166,8 +168,8 @@ export class RigView {
   /** The current frame's landmarks and FLAME vertices, and the scan once. */
   private async update(): Promise<void> {
     if (!this.scene3d.ok) return;
-    const gen = ++this.generation;
-    const frame = this.ctx.timeline.frame;
+    const turn = this.latest.begin();
+    const frame = this.ctx.playback.frame;
     const on = this.ctx.state.get('layers');
     const c = this.ctx.contents;
     const { host } = this.ctx;
@@ -175,11 +177,14 @@ export class RigView {
       this.scanRequested = true;
       void host.request('scanMesh', null).then((m) => m && this.setScan(m));
     }
-    const [kp, verts] = await Promise.all([
-      on.keypoints && c.hasKeypoints3d ? host.request('keypoints3d', { frame }) : Promise.resolve(undefined),
-      on.flame && c.flame?.parameters.some((p) => p.name === 'verts') ? host.request('flameVertices', { frame }) : Promise.resolve(undefined),
-    ]);
-    if (gen !== this.generation) return;
+    const replies = await turn.wait(
+      Promise.all([
+        on.keypoints && c.hasKeypoints3d ? host.request('keypoints3d', { frame }) : Promise.resolve(undefined),
+        on.flame && c.flame?.parameters.some((p) => p.name === 'verts') ? host.request('flameVertices', { frame }) : Promise.resolve(undefined),
+      ]),
+    );
+    if (replies === STALE) return;
+    const [kp, verts] = replies;
     if (kp !== undefined) this.setPoints(this.layers.keypoints, kp, '--vscode-charts-green', 0.008);
     if (verts !== undefined) this.setPoints(this.layers.flame, verts?.positions ?? null, '--vscode-charts-purple', 0.0025);
     // Without a calibrated rig, frame the head once its data is there.

@@ -6,6 +6,7 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import type { Hdf5ChildView, Hdf5DatasetView, Hdf5NodeView } from '../../protocol/smcProtocol';
 import { el } from '../common/dom';
+import { LatestOnly, STALE } from '../common/latestReply';
 import { fieldTable, table } from '../common/table';
 import type { SmcHost } from './context';
 
@@ -31,7 +32,8 @@ export class StructureView {
   /** Answers by path for the current file: the root, and a group opened then selected, are asked for once. */
   private readonly nodes = new Map<string, Promise<Hdf5NodeView>>();
   private loaded = false;
-  private selectGeneration = 0;
+  /** The details show the node selected last, however the answers arrive. */
+  private readonly selection = new LatestOnly();
 
   constructor(
     private readonly host: SmcHost,
@@ -176,16 +178,16 @@ export class StructureView {
   }
 
   private async select(path: string): Promise<void> {
-    const gen = ++this.selectGeneration;
+    const turn = this.selection.begin();
     this.state.path = path;
     this.save({ path });
     try {
-      const node = await this.node(path);
-      if (gen !== this.selectGeneration) return;
+      const node = await turn.wait(this.node(path));
+      if (node === STALE) return;
       this.details.replaceChildren(...detailsOf(node));
       this.details.dataset.path = path;
     } catch (err) {
-      if (gen === this.selectGeneration) this.details.replaceChildren(el('p', { class: 'error-message' }, String((err as Error)?.message ?? err)));
+      this.details.replaceChildren(el('p', { class: 'error-message' }, String((err as Error)?.message ?? err)));
     }
   }
 }

@@ -1,6 +1,7 @@
 import type { SmcImage } from '../../protocol/smcProtocol';
 import { el } from '../common/dom';
 import { drawFitted } from '../common/images';
+import { LatestOnly, STALE } from '../common/latestReply';
 import type { SmcContext } from './context';
 import { TileGrid } from './imageTiles';
 
@@ -16,7 +17,8 @@ export class TexturesView {
   private readonly maskCanvas: HTMLCanvasElement;
   private readonly maskInfo: HTMLElement;
   private visible = false;
-  private generation = 0;
+  /** The UV texture shown is the frame asked for last. */
+  private readonly latest = new LatestOnly();
   private masksLoaded = false;
   /** "JPEG, 230.4 kB" per frame, learnt when a texture is fetched (the bitmap cache keeps pixels only). */
   private readonly uvFormats = new Map<number, string>();
@@ -83,15 +85,16 @@ export class TexturesView {
 
   private async update(): Promise<void> {
     if (this.ctx.contents.uvTextureFrames === 0) return;
-    const gen = ++this.generation;
-    const frame = this.ctx.timeline.frame;
+    const frame = this.ctx.playback.frame;
     try {
-      const bitmap = await this.ctx.image(`uv/${frame}`, async () => {
-        const img = await this.ctx.host.request('uvTexture', { frame });
-        if (img) this.uvFormats.set(frame, describe(img));
-        return img;
-      });
-      if (gen !== this.generation) return;
+      const bitmap = await this.latest.run(() =>
+        this.ctx.image(`uv/${frame}`, async () => {
+          const img = await this.ctx.host.request('uvTexture', { frame });
+          if (img) this.uvFormats.set(frame, describe(img));
+          return img;
+        }),
+      );
+      if (bitmap === STALE) return;
       if (!bitmap) {
         this.uvCanvas.width = this.uvCanvas.height = 0;
         this.uvInfo.textContent = `No UV texture for frame ${frame}`;
@@ -107,7 +110,7 @@ export class TexturesView {
       }
       this.uvCanvas.dataset.loadedFrame = String(frame);
     } catch (err) {
-      if (gen === this.generation) this.uvInfo.textContent = `Could not show the UV texture: ${(err as Error)?.message ?? err}`;
+      this.uvInfo.textContent = `Could not show the UV texture: ${(err as Error)?.message ?? err}`;
     }
   }
 

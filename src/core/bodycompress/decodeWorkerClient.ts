@@ -1,5 +1,5 @@
 import type { Worker } from 'node:worker_threads';
-import type { DeliverRange, FromWorker, JobSpec, ObjectBatch, ToWorker } from './workerProtocol';
+import type { DeliverRange, FromWorker, JobSpec, ObjectBatch, ToWorker } from './decodeWorkerProtocol';
 import { startWorker } from '../io/workerThreads';
 
 export interface JobHandlers {
@@ -27,10 +27,11 @@ let nextJobId = 1;
 const CLOSE_GRACE_MS = 2000;
 
 /**
- * One decode worker thread, running one job at a time (later jobs wait for earlier ones). The
- * thread starts on first use, does not keep the process alive while idle, and `close()` ends it.
+ * The main thread's side of one decode worker thread (bodycompressWorker.ts), running one job at
+ * a time (later jobs wait for earlier ones). The thread starts on first use, does not keep the
+ * process alive while idle, and `close()` ends it.
  */
-export class DecodeWorker {
+export class DecodeWorkerClient {
   private worker: Worker | null = null;
   private jobs = new Map<number, { handlers: JobHandlers; resolve(e: JobEnd): void; reject(err: unknown): void }>();
   private queue: Promise<unknown> = Promise.resolve();

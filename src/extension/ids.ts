@@ -1,0 +1,20 @@
+/**
+ * Every id the extension shares with package.json: custom editor view types and command ids.
+ * test/unit/manifestIds.test.ts checks them against `contributes`, both ways.
+ */
+
+export const VIEW_TYPES = {
+  smc: 'bodyCapture.smc',
+  bodyCompress: 'bodyCapture.bodycompress',
+} as const;
+
+export const COMMANDS = {
+  compress: 'bodyCapture.compressToBodyCompress',
+  convertSmc: 'bodyCapture.convertSmcToBodyCompress',
+  exportFrames: 'bodyCapture.exportBodyCompressFrames',
+  screenshot: 'bodyCapture.saveBodyCompressScreenshot',
+  setTemplateFaces: 'bodyCapture.setTemplateFaces',
+  extractPerformance: 'bodyCapture.extractPerformance',
+  extractFolder: 'bodyCapture.extractFolder',
+  exploreFolder: 'bodyCapture.exploreFolder',
+} as const;

@@ -1,0 +1,32 @@
+import { el } from './dom';
+
+export type BannerKind = 'error' | 'warning';
+
+/** A paragraph that opens with a codicon: how banners and notices look in both editors. */
+function iconMessage(attrs: Record<string, string>, icon: string, ...text: string[]): HTMLParagraphElement {
+  return el('p', attrs, el('span', { class: `codicon codicon-${icon}`, 'aria-hidden': 'true' }), ' ', ...text);
+}
+
+/**
+ * Messages above a page's content that stay until taken away: an error or a warning each, kept
+ * by id, so showing one again replaces it instead of stacking copies.
+ */
+export class Banners {
+  readonly element = el('div', { class: 'banners' });
+
+  show(id: string, message: string, kind: BannerKind = 'error'): void {
+    const node = iconMessage({ class: `banner banner-${kind}`, id, role: 'alert' }, kind, message);
+    const old = this.element.querySelector(`#${id}`);
+    if (old) old.replaceWith(node);
+    else this.element.append(node);
+  }
+
+  remove(id: string): void {
+    this.element.querySelector(`#${id}`)?.remove();
+  }
+}
+
+/** A note on why the page shows what it does (not a problem: no alert). */
+export function notice(id: string, ...text: string[]): HTMLParagraphElement {
+  return iconMessage({ class: 'notice', id, role: 'note' }, 'info', ...text);
+}
