@@ -54,7 +54,7 @@ if (isEntry) {
   const io: CliIo = {
     out: (t) => process.stdout.write(t),
     err: (t) => process.stderr.write(t),
-    isTty: process.stdout.isTTY === true,
+    isTty: process.stdout.isTTY,
   };
   runCli(process.argv.slice(2), io).then(
     (code) => {

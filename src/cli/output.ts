@@ -20,7 +20,7 @@ function toJsonText(value: unknown, indent: string): string {
     if (v.length === 0) return '[]';
     return `[\n${v.map((x) => inner + toJsonText(x, inner)).join(',\n')}\n${indent}]`;
   }
-  const entries = (v instanceof Map ? [...v.entries()] : Object.entries(v as object))
+  const entries = (v instanceof Map ? [...v.entries()] : Object.entries(v))
     .map(([k, x]) => [String(k), jsonLeaf(x)] as const)
     .filter(([, x]) => x !== undefined && typeof x !== 'function');
   if (entries.length === 0) return '{}';

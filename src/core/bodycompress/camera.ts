@@ -71,7 +71,7 @@ export function rotvecFromMatrix(R: ArrayLike<number>): [number, number, number]
     q[2] = m(1, 0) - m(0, 1);
     q[3] = 1 + decision[3]!;
   }
-  const norm = Math.sqrt(q[0]! * q[0]! + q[1]! * q[1]! + q[2]! * q[2]! + q[3]! * q[3]!);
+  const norm = Math.sqrt(q[0]! * q[0]! + q[1]! * q[1]! + q[2]! * q[2]! + q[3] * q[3]);
   let [x, y, z, w] = q.map((c) => c / norm) as [number, number, number, number];
   if (w < 0) [x, y, z, w] = [-x, -y, -z, -w];
   const angle = 2 * Math.atan2(Math.sqrt(x * x + y * y + z * z), w);
@@ -143,7 +143,7 @@ function numbers(v: PyValue | undefined): Float64Array | null {
   if (Array.isArray(v)) {
     const flat = v.flat(2) as PyValue[];
     const out = flat.map((x) => asNumber(x));
-    return out.every((x) => x !== undefined) ? Float64Array.from(out as number[]) : null;
+    return out.every((x) => x !== undefined) ? Float64Array.from(out) : null;
   }
   return null;
 }

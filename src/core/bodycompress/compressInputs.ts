@@ -46,7 +46,7 @@ export function parseLengthUnit(text: string): LengthUnit {
 }
 
 /** Which input array holds each body key: a name, or null for none. Unset keys use the standard name if present. */
-export type ArrayRoles = { [K in BodyKey]?: string | null };
+export type ArrayRoles = Partial<Record<BodyKey, string | null>>;
 
 export interface InputArray {
   name: string;

@@ -98,8 +98,8 @@ export class DecodeJobRunner {
       for (;;) {
         // Take every complete object already buffered, then pull more data.
         for (;;) {
-          if (this.cancelled) return end();
-          if (ordinal >= job.stopAt) return end();
+          if (this.cancelled) { end(); return; }
+          if (ordinal >= job.stopAt) { end(); return; }
           if (ordinal >= this.pauseAt) {
             flush();
             this.post({ type: 'paused', id: job.id, next: ordinal });
@@ -125,7 +125,7 @@ export class DecodeJobRunner {
           if (batch.offsets.length >= 512 || Date.now() - lastFlush > 100) flush();
           while (this.unacked > job.window && !this.cancelled) await this.waitForMessage();
         }
-        if (atEnd) return end(failure ? { reason: failure.reason, message: failure.message } : undefined);
+        if (atEnd) { end(failure ? { reason: failure.reason, message: failure.message } : undefined); return; }
         try {
           const r = await gen.next();
           if (r.done) atEnd = true;
@@ -145,8 +145,8 @@ export class DecodeJobRunner {
         }
       }
     } catch (err) {
-      if (err instanceof MsgpackFormatError || err instanceof InputError) return end({ reason: 'msgpack', message: err.message });
-      return end({ reason: 'internal', message: (err as Error)?.stack ?? String(err) });
+      if (err instanceof MsgpackFormatError || err instanceof InputError) { end({ reason: 'msgpack', message: err.message }); return; }
+      end({ reason: 'internal', message: (err as Error)?.stack ?? String(err) }); return;
     } finally {
       await gen.return(undefined).catch(() => undefined);
       if (ended) this.post(ended);

@@ -66,12 +66,12 @@ function decodeQuantized(v: PyValue, key: BodyKey, index: number): NdArray {
   const ints = q.values();
   if (!ints || !/^[<>|=]?[iu]\d$/.test(q.dtype)) throw bad(`holds ${q.dtype} values, not integers`);
   if (ints.length !== q.size) throw bad(`has ${q.bytes.length} data bytes for shape [${q.shape.join(', ')}]`);
-  const values = dequantize(ints as ArrayLike<number | bigint>, q.shape, factor, AXIS[key], `Frame ${index}: qd_${key}`);
+  const values = dequantize(ints, q.shape, factor, AXIS[key], `Frame ${index}: qd_${key}`);
   return NdArray.fromTyped(values, q.shape, '<f4');
 }
 
 /** What `append()` takes: any keys; body arrays as NdArrays (float32/float64), `camera` as a Camera or any value. */
-export type FrameInput = Map<string, EncodableValue | Camera> | { [key: string]: EncodableValue | Camera };
+export type FrameInput = Map<string, EncodableValue | Camera> | Record<string, EncodableValue | Camera>;
 
 /**
  * `compress()` of the reference, then msgpack: other keys in order (a Camera replaced in its slot

@@ -70,10 +70,10 @@ export function classifyHead(objects: Uint8Array[], ended: 'clean' | 'truncated'
       header: h,
       // A claim is only a count: a damaged length (negative, fractional, 2^64) is no claim at all.
       claimedFrames: finalized && length !== undefined && Number.isSafeInteger(length) && length >= 0 ? length : null,
-      dataStart: finalized ? dataStart! : null,
+      dataStart: finalized ? dataStart : null,
       finalized,
       metadata: second.value,
-      frames: finalized ? { fileOffset: dataStart!, objectsBefore: 0 } : { fileOffset: 0, objectsBefore: 2 },
+      frames: finalized ? { fileOffset: dataStart, objectsBefore: 0 } : { fileOffset: 0, objectsBefore: 2 },
     };
   }
   // Legacy v0.1: metadata first, then frame maps holding quantized bodies (or no frame at all).

@@ -403,21 +403,21 @@ function writeNdArray(out: Out, a: NdArray, depth: number): void {
 
 function write(out: Out, v: EncodableValue, depth: number): void {
   if (depth > MAX_DEPTH) throw new MsgpackEncodeError(`value nested deeper than ${MAX_DEPTH}`);
-  if (v === null || v === undefined) return out.byte(0xc0);
-  if (v === false) return out.byte(0xc2);
-  if (v === true) return out.byte(0xc3);
+  if (v === null || v === undefined) { out.byte(0xc0); return; }
+  if (v === false) { out.byte(0xc2); return; }
+  if (v === true) { out.byte(0xc3); return; }
   if (typeof v === 'number') {
     // Python ints and floats are different types; a JS number is an int when it is a safe
     // integer (and not -0), a float otherwise. Whole floats need a PyFloat.
-    if (Number.isSafeInteger(v) && !Object.is(v, -0)) return writeInt(out, v);
-    return writeFloat(out, v);
+    if (Number.isSafeInteger(v) && !Object.is(v, -0)) { writeInt(out, v); return; }
+    writeFloat(out, v); return;
   }
-  if (typeof v === 'bigint') return writeInt(out, v);
-  if (typeof v === 'string') return writeStr(out, v);
-  if (v instanceof PyFloat) return writeFloat(out, v.value);
-  if (v instanceof Uint8Array) return writeBin(out, v);
-  if (v instanceof NdArray) return writeNdArray(out, v, depth);
-  if (ArrayBuffer.isView(v)) return writeNdArray(out, NdArray.fromTyped(v as TypedArray), depth);
+  if (typeof v === 'bigint') { writeInt(out, v); return; }
+  if (typeof v === 'string') { writeStr(out, v); return; }
+  if (v instanceof PyFloat) { writeFloat(out, v.value); return; }
+  if (v instanceof Uint8Array) { writeBin(out, v); return; }
+  if (v instanceof NdArray) { writeNdArray(out, v, depth); return; }
+  if (ArrayBuffer.isView(v)) { writeNdArray(out, NdArray.fromTyped(v), depth); return; }
   if (Array.isArray(v)) {
     header(out, v.length, 0x90, 15, 0xdc, 0xdd);
     for (const x of v) write(out, x, depth + 1);

@@ -144,7 +144,7 @@ export function toJsonValue(v: PyValue, arrayValuesLimit = ARRAY_VALUES_LIMIT): 
   }
   if (v instanceof NpScalar) {
     const x = v.value;
-    return { $type: 'npscalar', dtype: v.dtype, value: x === null ? null : typeof x === 'boolean' ? x : toJsonValue(x as number | bigint) };
+    return { $type: 'npscalar', dtype: v.dtype, value: x === null ? null : typeof x === 'boolean' ? x : toJsonValue(x) };
   }
   if (v instanceof PyComplex) return { $type: 'complex', real: toJsonValue(v.real), imag: toJsonValue(v.imag) };
   if (v instanceof MsgExt) return { $type: 'ext', type: v.type, b64: Buffer.from(v.data).toString('base64') };
@@ -158,7 +158,7 @@ export function toJsonValue(v: PyValue, arrayValuesLimit = ARRAY_VALUES_LIMIT): 
  * `values`), numpy scalars and complex numbers.
  */
 export function fromJsonValue(v: unknown): PyValue {
-  if (v === null || typeof v === 'boolean' || typeof v === 'string' || typeof v === 'number') return v as PyValue;
+  if (v === null || typeof v === 'boolean' || typeof v === 'string' || typeof v === 'number') return v;
   if (Array.isArray(v)) return v.map(fromJsonValue);
   if (typeof v !== 'object') return null;
   const o = v as Record<string, unknown>;

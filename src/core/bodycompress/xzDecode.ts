@@ -126,7 +126,7 @@ const WASM_CODES: Record<number, [XzFailure, string]> = {
 
 async function* decodeWithWasm(path: string, pieces: SourcePiece[], onInput?: (bytes: number) => void): AsyncGenerator<Uint8Array> {
   const source = sourceBytes(path, pieces, onInput);
-  const input = ReadableStream.from(source) as unknown as globalThis.ReadableStream<Uint8Array>;
+  const input = ReadableStream.from(source);
   const reader = new XzReadableStream(input).getReader();
   let done = false;
   try {

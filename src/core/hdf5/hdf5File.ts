@@ -98,7 +98,7 @@ export class Hdf5File {
       }
       const file = new Hdf5File(path, size, superblock, mod, src, native);
       // Without the native reader every question goes to h5wasm: open it now so open() reports failures.
-      if (!native) void file.h5;
+      if (!native) file.h5;
       return file;
     } catch (err) {
       src.close();
@@ -391,7 +391,7 @@ function asArray(value: unknown, dtype: Hdf5Dtype): NumericArray | string[] | un
   if (Array.isArray(value)) return value;
   if ((typeof value === 'number' || typeof value === 'bigint') && isNumeric(dtype)) {
     const arr = typedArrayFromBytes(new Uint8Array(dtype.size), dtype);
-    (arr as unknown as { [i: number]: number | bigint })[0] = value;
+    (arr as unknown as Record<number, number | bigint>)[0] = value;
     return arr;
   }
   return [value];

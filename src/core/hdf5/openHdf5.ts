@@ -18,7 +18,7 @@ let h5wasmPromise: Promise<H5Module> | undefined;
  */
 export function loadH5wasm(): Promise<H5Module> {
   h5wasmPromise ??= (async () => {
-    const mod = (await import('h5wasm/node')) as H5Module;
+    const mod = (await import('h5wasm/node'));
     const module = await mod.ready;
     module.activate_throwing_error_handler();
     return mod;

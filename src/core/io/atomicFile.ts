@@ -98,7 +98,7 @@ export async function createAtomicWriteStream(path: string): Promise<AtomicWrite
   });
   const close = () =>
     new Promise<void>((resolve, reject) => {
-      if (stream.closed) return resolve();
+      if (stream.closed) { resolve(); return; }
       stream.end((err?: Error | null) => (err ? reject(err) : resolve()));
     });
   return {

@@ -39,10 +39,10 @@ export function parseDType(str: string): DType | null {
   let order = (m[1] ?? '|') as ByteOrder | '=';
   if (order === '=') order = HOST_LITTLE_ENDIAN ? '<' : '>';
   if (itemsize === 1 && kind !== 'U') order = '|';
-  return { str, order: order as ByteOrder, kind: kind === '?' ? 'b' : kind, itemsize };
+  return { str, order: order, kind: kind === '?' ? 'b' : kind, itemsize };
 }
 
-type TypedCtor = { new (buffer: ArrayBufferLike, byteOffset: number, length: number): TypedArray; BYTES_PER_ELEMENT: number };
+interface TypedCtor { new (buffer: ArrayBufferLike, byteOffset: number, length: number): TypedArray; BYTES_PER_ELEMENT: number }
 
 /**
  * The typed array class holding one element (or, for complex, one component) of `d`, or null
@@ -54,27 +54,27 @@ export function typedArrayClassFor(d: DType): TypedCtor | null {
     case 'b1':
     case 'u1':
     case 'S1':
-      return Uint8Array as TypedCtor;
+      return Uint8Array;
     case 'i1':
-      return Int8Array as TypedCtor;
+      return Int8Array;
     case 'i2':
-      return Int16Array as TypedCtor;
+      return Int16Array;
     case 'u2':
-      return Uint16Array as TypedCtor;
+      return Uint16Array;
     case 'i4':
-      return Int32Array as TypedCtor;
+      return Int32Array;
     case 'u4':
-      return Uint32Array as TypedCtor;
+      return Uint32Array;
     case 'i8':
-      return BigInt64Array as TypedCtor;
+      return BigInt64Array;
     case 'u8':
-      return BigUint64Array as TypedCtor;
+      return BigUint64Array;
     case 'f4':
     case 'c8':
-      return Float32Array as TypedCtor;
+      return Float32Array;
     case 'f8':
     case 'c16':
-      return Float64Array as TypedCtor;
+      return Float64Array;
     default:
       return null;
   }

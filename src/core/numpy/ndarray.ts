@@ -66,5 +66,5 @@ export function shapeSize(shape: readonly number[]): number {
 }
 
 function hostOrder(le: string): string {
-  return HOST_LITTLE_ENDIAN || le[0] === '|' ? le : `>${le.slice(1)}`;
+  return HOST_LITTLE_ENDIAN || le.startsWith('|') ? le : `>${le.slice(1)}`;
 }
