@@ -38,9 +38,7 @@ const nodeBundles = [
 ];
 
 /** Browser-side bundles, one per editor. */
-const webviewBundles = [
-  { entryPoints: { smc: 'src/webview/smc/main.ts', bodycompress: 'src/webview/bodycompress/main.ts' } },
-];
+const webviewBundles = [{ entryPoints: { smc: 'src/webview/smc/main.ts', bodycompress: 'src/webview/bodycompress/main.ts' } }];
 
 const configs = [
   ...nodeBundles.map((b) => ({ ...nodeCommon, ...b, outdir: 'dist' })),

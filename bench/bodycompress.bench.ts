@@ -70,7 +70,10 @@ async function main(): Promise<void> {
     await writeWithBackpressure(ms, b);
   }
   await new Promise<void>((r) => ms.end(() => r()));
-  const rawFloat32 = frames.reduce((s, f) => s + f.vertices.bytes.length + f.joints.bytes.length + f.vertex_uncertainties.bytes.length + f.joint_uncertainties.bytes.length, 0);
+  const rawFloat32 = frames.reduce(
+    (s, f) => s + f.vertices.bytes.length + f.joints.bytes.length + f.vertex_uncertainties.bytes.length + f.joint_uncertainties.bytes.length,
+    0,
+  );
 
   console.log('Baseline: xz -T0 -5 on the frame msgpack...');
   const baselineXz = join(OUT, 'frames.msgpack.xz');

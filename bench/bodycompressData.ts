@@ -54,12 +54,9 @@ function template(seed: number): Part[] {
   return parts;
 }
 
-export type BenchFrame = {
-  vertices: NdArray;
-  joints: NdArray;
-  vertex_uncertainties: NdArray;
-  joint_uncertainties: NdArray;
-};
+// A mapped type, not an interface: the writer takes a Record<string, ...>, which an interface
+// (having no implicit index signature) does not satisfy.
+export type BenchFrame = Record<'vertices' | 'joints' | 'vertex_uncertainties' | 'joint_uncertainties', NdArray>;
 
 /** Frame t of a person walking forward at 1.2 m/s, 30 fps. */
 export function* walkingSequence(frames: number, seed = 7): Generator<BenchFrame> {

@@ -51,7 +51,11 @@ async function ensureFiles(): Promise<void> {
   t0 = performance.now();
   console.log(`Writing ${SPEC.crowdFrames} frames of ${SPEC.crowdPeople} people...`);
   const people = Array.from({ length: SPEC.crowdPeople }, (_, p) => walkingSequence(SPEC.crowdFrames, 7 + p * 13));
-  const crowd = await createBodyCompressWriter(CROWD, { metadata: { fps: 30, n_frames: SPEC.crowdFrames, generator: 'bench/bodycompressEditor.bench.ts' }, blockFrames: SPEC.blockFrames, verify: false });
+  const crowd = await createBodyCompressWriter(CROWD, {
+    metadata: { fps: 30, n_frames: SPEC.crowdFrames, generator: 'bench/bodycompressEditor.bench.ts' },
+    blockFrames: SPEC.blockFrames,
+    verify: false,
+  });
   for (let t = 0; t < SPEC.crowdFrames; t++) {
     const n = SPEC.crowdPeople;
     const v = new Float32Array(n * VERTICES * 3);
@@ -107,18 +111,25 @@ const mib = (v: number) => `${Math.round(v)} MiB`;
 async function main(): Promise<void> {
   await ensureFiles();
   if (process.argv.includes('--files-only')) return;
-  const host = { crowd: await hostFramesPerSecond(CROWD), one: await hostFramesPerSecond(join(ROOT, 'test', 'fixtures', 'bodycompress', 'long_300f_multiblock.xz')) };
+  const host = {
+    crowd: await hostFramesPerSecond(CROWD),
+    one: await hostFramesPerSecond(join(ROOT, 'test', 'fixtures', 'bodycompress', 'long_300f_multiblock.xz')),
+  };
   if (!process.argv.includes('--no-package')) {
     const p = spawnSync('npm', ['run', 'package'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
     if (p.status !== 0) throw new Error('npm run package failed');
   }
   const files = { 'walk-1h.xz': HOUR, 'five-people.xz': CROWD };
-  const run = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'test', 'e2e', 'bodycompressEditorMeasure.ts'), JSON.stringify({ files, repeat: REPEAT })], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-    maxBuffer: 16 * 2 ** 20,
-  });
+  const run = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', join(ROOT, 'test', 'e2e', 'bodycompressEditorMeasure.ts'), JSON.stringify({ files, repeat: REPEAT })],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      maxBuffer: 16 * 2 ** 20,
+    },
+  );
   if (run.status !== 0) throw new Error(`the measurements failed (exit ${run.status})`);
   const line = run.stdout.split('\n').find((l) => l.startsWith('{'));
   if (!line) throw new Error('the measurements printed no result');
@@ -132,7 +143,10 @@ async function main(): Promise<void> {
     row(`First frame painted after opening ${label} (extension already active)`, spread(r.open[name]!), '< 500 ms'),
     row('… of which VS Code until the new webview has its document (before any of our code runs)', spread(r.openWebview[name]!)),
     row('… of which the page: document to first frame painted', spread(diff(r.open[name]!, r.openWebview[name]!)), '< 500 ms'),
-    row('… … of which loading the page and the host\'s answer (facts + first frame): document to answer received', spread(diff(r.openReply[name]!, r.openWebview[name]!))),
+    row(
+      "… … of which loading the page and the host's answer (facts + first frame): document to answer received",
+      spread(diff(r.openReply[name]!, r.openWebview[name]!)),
+    ),
   ];
   const rss = r.hostRss;
   const md = [
@@ -144,7 +158,7 @@ async function main(): Promise<void> {
     'on this machine. **Rendering is software (SwiftShader, no GPU)**: frame rates are frames rendered per second in headless',
     'Chromium, counted in the page each time a new frame was drawn while the timeline played at 1× (30 fps); a desktop VS',
     "Code with a GPU draws these scenes far faster. Frames travel from the extension host through code-server's websocket to",
-    'the webview, as binary. Times run from the user\'s action (Enter in Quick Open, a slider jump) to the first animation',
+    "the webview, as binary. Times run from the user's action (Enter in Quick Open, a slider jump) to the first animation",
     `frame after the result was drawn, measured with the browser clock inside the page; medians of ${REPEAT} runs with the range.`,
     `The VM was shared with other jobs: its one-minute load average was ${r.loadAverage[0].toFixed(1)} when the measurements started and`,
     `${r.loadAverage[1].toFixed(1)} when they ended (2 cores), so times and rates are lower than on an idle machine.`,
@@ -163,13 +177,19 @@ async function main(): Promise<void> {
     row('Playback at 30 fps, 1 person (walk-1h.xz, indexed): frames rendered per second (SwiftShader)', r.playFps['walk-1h.xz']!.toFixed(1), '≥ 30'),
     row('Playback at 30 fps, 1 person, while the file is still being indexed', r.playFpsIndexing.toFixed(1), '≥ 30'),
     row('Playback at 30 fps, 5 people (five-people.xz): frames rendered per second (SwiftShader)', r.playFps['five-people.xz']!.toFixed(1), '≥ 30'),
-    row('The host side alone (plain Node, no VS Code or browser): frames answered per second in order, 1 person (long_300f_multiblock.xz) / 5 people', `${host.one.toFixed(0)} / ${host.crowd.toFixed(0)}`),
+    row(
+      'The host side alone (plain Node, no VS Code or browser): frames answered per second in order, 1 person (long_300f_multiblock.xz) / 5 people',
+      `${host.one.toFixed(0)} / ${host.crowd.toFixed(0)}`,
+    ),
     row('Jump to a frame far away in walk-1h.xz (slider), after indexing: drawn and painted', spread(r.seek), '< 1 s'),
     row('The same while indexing runs (to frames indexed so far)', spread(r.seekIndexing), '< 1 s'),
     row('Background indexing of walk-1h.xz in the editor (timeline reach grows meanwhile)', `${r.indexSeconds.toFixed(0)} s`),
     row('Extension host RSS before opening anything', mib(rss.start)),
     row('… while indexing walk-1h.xz (samples over the run)', rss.indexing.map(mib).join(', ')),
-    row('… after indexing all 108,000 frames / after playback / after the jumps / after closing it', `${mib(rss.afterIndex)} / ${mib(rss.afterPlayback)} / ${mib(rss.afterSeeks)} / ${mib(rss.afterClose)}`),
+    row(
+      '… after indexing all 108,000 frames / after playback / after the jumps / after closing it',
+      `${mib(rss.afterIndex)} / ${mib(rss.afterPlayback)} / ${mib(rss.afterSeeks)} / ${mib(rss.afterClose)}`,
+    ),
     row('… peak over the whole run (sampled every 250 ms)', mib(rss.peak), 'bounded'),
     row('Webview JS heap after playback and jumps (Chromium performance.memory)', r.webviewHeapMiB === null ? 'n/a' : mib(r.webviewHeapMiB)),
     '',
@@ -177,7 +197,7 @@ async function main(): Promise<void> {
     `the extension: VS Code itself takes ${ms(median(r.openWebview[fixture]!))} to give a new webview its document (the SMC editor's`,
     `benchmark above measures the same). From the document on, the page needs ${ms(median(diff(r.open[fixture]!, r.openWebview[fixture]!)))} for the fixture, of which`,
     `${ms(median(diff(r.openReply[fixture]!, r.openWebview[fixture]!)))} until the host's answer with the first frame arrives (the file is opened while VS Code builds the`,
-    'webview); the rest is building the page and the first software-rendered frame on a main thread that code-server\'s',
+    "webview); the rest is building the page and the first software-rendered frame on a main thread that code-server's",
     'workbench shares with the webview. Playback misses 30 fps here while the extension host alone answers',
     `${host.one.toFixed(0)} (1 person) and ${host.crowd.toFixed(0)} (5 people) frames per second: with two cores shared by xz, the extension host,`,
     "code-server, Chromium's renderer and SwiftShader (and, during this run, other jobs), frames reach the page more slowly than",
@@ -189,7 +209,7 @@ async function main(): Promise<void> {
   console.log('\nWrote the bodycompressEditor section of bench/RESULTS.md');
 }
 
-main().catch((err) => {
+main().catch((err: unknown) => {
   console.error(err);
   process.exitCode = 1;
 });

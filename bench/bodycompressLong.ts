@@ -30,7 +30,13 @@ export async function buildLongFile(grouped: string, long: string, repeat: numbe
     }
     // Rewrite the header with the new frame count (xz -5 of the header map, as the writer does).
     const header = await compressBuffer(
-      encodeMsgpack(new Map<string, number | number[]>([['__bodycompress_version__', [0, 2, 1]], ['length', frames * repeat], ['data_start', dataStart]])),
+      encodeMsgpack(
+        new Map<string, number | number[]>([
+          ['__bodycompress_version__', [0, 2, 1]],
+          ['length', frames * repeat],
+          ['data_start', dataStart],
+        ]),
+      ),
       'xz',
     );
     await src.layoutReady();

@@ -55,7 +55,17 @@ async function main(): Promise<void> {
     }
     await f.close();
     times.sort((a, b) => a - b);
-    console.log(JSON.stringify({ frames: p.frames, indexSeconds, seekMedianMs: times[times.length >> 1], seekMaxMs: times.at(-1), seeks: times.length, blocks: f.blockCount, maxRss: rss() }));
+    console.log(
+      JSON.stringify({
+        frames: p.frames,
+        indexSeconds,
+        seekMedianMs: times[times.length >> 1],
+        seekMaxMs: times.at(-1),
+        seeks: times.length,
+        blocks: f.blockCount,
+        maxRss: rss(),
+      }),
+    );
   } else if (mode === 'verify') {
     const f = await openBodyCompress(path!, { engine, index: false });
     const r = await f.verifyData();

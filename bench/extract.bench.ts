@@ -45,7 +45,9 @@ function cp(raw: string): Run {
 
 /** `cp -r` of the tree the images-only extraction just wrote: the same 6,000 files, copied as files. */
 function cpTree(): Run {
-  const [tree] = readdirSync(OUT, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+  const [tree] = readdirSync(OUT, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name);
   const source = join(OUT, tree!);
   const target = join(OUT, 'tree-copy');
   const seconds = timed(() => execFileSync('cp', ['-r', source, target]));
@@ -110,7 +112,9 @@ async function main() {
     runs.images.push(extract(raw, 'images'));
     runs.cpTree.push(cpTree());
     runs.full.push(extract(raw, null));
-    console.log(`round ${round + 1}: cp ${runs.cp.at(-1)!.seconds.toFixed(2)} s, images ${runs.images.at(-1)!.seconds.toFixed(2)} s, cp -r ${runs.cpTree.at(-1)!.seconds.toFixed(2)} s, full ${runs.full.at(-1)!.seconds.toFixed(2)} s`);
+    console.log(
+      `round ${round + 1}: cp ${runs.cp.at(-1)!.seconds.toFixed(2)} s, images ${runs.images.at(-1)!.seconds.toFixed(2)} s, cp -r ${runs.cpTree.at(-1)!.seconds.toFixed(2)} s, full ${runs.full.at(-1)!.seconds.toFixed(2)} s`,
+    );
   }
   const again = resume(raw);
   clean();
@@ -122,7 +126,11 @@ async function main() {
   const cpRate = mb(c.bytes, c.s);
   const all = (k: keyof typeof runs) => runs[k].map((r) => r.seconds.toFixed(2)).join(' / ');
   const rows: [string, string, string][] = [
-    ['`cp` of the raw .smc (+ sync), the I/O baseline', `${c.s.toFixed(2)} s, ${cpRate.toFixed(0)} MB/s (${(c.bytes / 1e9).toFixed(2)} GB; runs ${all('cp')} s)`, ''],
+    [
+      '`cp` of the raw .smc (+ sync), the I/O baseline',
+      `${c.s.toFixed(2)} s, ${cpRate.toFixed(0)} MB/s (${(c.bytes / 1e9).toFixed(2)} GB; runs ${all('cp')} s)`,
+      '',
+    ],
     [
       'Colour images only (`--parts images`): 6,000 stored JPEGs of ~0.5 MB',
       `${im.s.toFixed(2)} s: ${(images / im.s).toFixed(0)} images/s, ${mb(im.bytes, im.s).toFixed(0)} MB/s = ${((mb(im.bytes, im.s) / cpRate) * 100).toFixed(0)} % of cp (runs ${all('images')} s)`,
@@ -139,7 +147,11 @@ async function main() {
       '≥ 300 images/s, ≥ 50 % of cp',
     ],
     ['Same, time inside the command (no process start-up, no final sync), median', `${median(runs.full.map((r) => r.inner!)).toFixed(2)} s`, ''],
-    ['Re-run over the complete tree (checks sizes, compares small files, writes nothing)', `${again.seconds.toFixed(2)} s for ${again.files!.toLocaleString('en-US')} files`, ''],
+    [
+      'Re-run over the complete tree (checks sizes, compares small files, writes nothing)',
+      `${again.seconds.toFixed(2)} s for ${again.files!.toLocaleString('en-US')} files`,
+      '',
+    ],
     ['Reference: decode + re-encode scripts (spec section 15)', '~12 images/s', ''],
   ];
   for (const r of rows) console.log(`${r[0]}: ${r[1]}`);
@@ -163,7 +175,7 @@ async function main() {
   console.log('\nWrote the extract section of bench/RESULTS.md');
 }
 
-main().catch((err) => {
+main().catch((err: unknown) => {
   console.error(err);
   process.exitCode = 1;
 });

@@ -37,7 +37,7 @@ export function paddedJpeg(jpeg: Uint8Array, size: number, seed: number): Uint8A
   out.set(jpeg.subarray(0, 2), 0); // SOI
   const fill = noise(65533, seed);
   let pos = 2;
-  for (let left = pad; left > 0; ) {
+  for (let left = pad; left > 0;) {
     // Marker, length, then up to 65533 bytes; never leave a remainder too small for a segment.
     let segment = Math.min(left, 65537);
     if (left - segment > 0 && left - segment < 4) segment -= 4;
@@ -157,7 +157,7 @@ export async function generateBenchFiles(out = BENCH_OUT): Promise<BenchFiles> {
 }
 
 if (require.main === module) {
-  generateBenchFiles(process.argv[2] ?? BENCH_OUT).catch((err) => {
+  generateBenchFiles(process.argv[2] ?? BENCH_OUT).catch((err: unknown) => {
     console.error(err);
     process.exitCode = 1;
   });

@@ -33,7 +33,7 @@ export const spread = (xs: readonly number[]): string =>
 export async function writeResultsSection(name: string, markdown: string): Promise<void> {
   const start = `<!-- ${name}:start -->`;
   const end = `<!-- ${name}:end -->`;
-  let text = '';
+  let text: string;
   try {
     text = await readFile(RESULTS, 'utf8');
   } catch {

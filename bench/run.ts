@@ -5,7 +5,9 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
 const wanted = process.argv.slice(2);
-const all = readdirSync(__dirname).filter((f) => f.endsWith('.bench.ts')).sort();
+const all = readdirSync(__dirname)
+  .filter((f) => f.endsWith('.bench.ts'))
+  .sort();
 const selected = wanted.length ? all.filter((f) => wanted.some((w) => f.startsWith(w))) : all;
 if (selected.length === 0) {
   console.error(`No benchmark matches ${wanted.join(', ')}; available: ${all.join(', ')}`);

@@ -63,7 +63,7 @@ async function main() {
   console.log('\nWrote the smc section of bench/RESULTS.md');
 }
 
-main().catch((err) => {
+main().catch((err: unknown) => {
   console.error(err);
   process.exitCode = 1;
 });

@@ -34,11 +34,19 @@ async function main(): Promise<void> {
   const files = benchFiles();
   const run = spawnSync(
     process.execPath,
-    ['--import', 'tsx', join(ROOT, 'test', 'e2e', 'smcEditorMeasure.ts'), JSON.stringify({ pair: { raw: files.raw, anno: files.anno }, fullResFile: FULL_RES_FILE, repeat: REPEAT })],
+    [
+      '--import',
+      'tsx',
+      join(ROOT, 'test', 'e2e', 'smcEditorMeasure.ts'),
+      JSON.stringify({ pair: { raw: files.raw, anno: files.anno }, fullResFile: FULL_RES_FILE, repeat: REPEAT }),
+    ],
     { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 16 * 2 ** 20 },
   );
   if (run.status !== 0) throw new Error(`the measurements failed (exit ${run.status})`);
-  const results = run.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as SmcEditorTimings);
+  const results = run.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as SmcEditorTimings);
   for (const r of results) console.log(JSON.stringify(r));
   const [big, full] = results as [SmcEditorTimings, SmcEditorTimings];
   const gb = (p: string) => `${(statSync(p).size / 1e9).toFixed(2)} GB`;
@@ -52,7 +60,7 @@ async function main(): Promise<void> {
     machineLine(),
     '',
     'The packaged extension in code-server 4.100.3 (VS Code 1.100) driven by headless Debian Chromium (software',
-    "rendering), as in the e2e tests, all on this machine. Messages from the extension host reach the webview through",
+    'rendering), as in the e2e tests, all on this machine. Messages from the extension host reach the webview through',
     "VS Code's remote channel (extension host → code-server → websocket → browser → webview), which carried",
     `${rate} MB/s of image bytes in the generated pair's grid (the JPEGs arrive one after another, each decoded in a few ms`,
     'as it arrives); desktop VS Code passes them between local processes instead. The files are in the page cache.',
@@ -82,7 +90,7 @@ async function main(): Promise<void> {
   console.log('\nWrote the smcEditor section of bench/RESULTS.md');
 }
 
-main().catch((err) => {
+main().catch((err: unknown) => {
   console.error(err);
   process.exitCode = 1;
 });

@@ -57,13 +57,13 @@ const peakRss = () => `${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB
  * garbage does not count against another.
  */
 const RSS_SCENARIOS: Record<string, (files: BenchFiles) => Promise<string>> = {
-  async 'inventory55'(files) {
+  async inventory55(files) {
     const f = await SmcFile.open(files.meta55);
     await f.inventory();
     f.close();
     return 'Peak RSS: open + inventory of the 55 GB-equivalent file (151,740 images)';
   },
-  async 'pair'(files) {
+  async pair(files) {
     const perf = await SmcPerformance.open(files.raw);
     await perf.inventory();
     const raw = perf.raw!;
@@ -73,9 +73,9 @@ const RSS_SCENARIOS: Record<string, (files: BenchFiles) => Promise<string>> = {
     for (let f = 0; f < BENCH_SPEC.pair.frames; f++) await perf.flame(f);
     await perf.scanMesh();
     perf.close();
-    return `Peak RSS: the pair opened as one performance, both inventories, every colour image (${(
-      60 * BENCH_SPEC.pair.frames
-    ).toLocaleString('en-US')}), one camera's masks, all FLAME frames, calibration, scan mesh`;
+    return `Peak RSS: the pair opened as one performance, both inventories, every colour image (${(60 * BENCH_SPEC.pair.frames).toLocaleString(
+      'en-US',
+    )}), one camera's masks, all FLAME frames, calibration, scan mesh`;
   },
 };
 
@@ -209,7 +209,7 @@ async function main() {
   // The anno file: inventory and the annotation accessors.
   warm(files.anno);
   const anno = await SmcFile.open(files.anno);
-  let t0 = performance.now();
+  const t0 = performance.now();
   const inv = await anno.inventory();
   add(`Anno file (${gb(files.anno)}, ${inv.datasets} datasets): open + inventory`, `${fmtMs(ms(t0))} ms`);
   const timed = async (what: string, fn: () => Promise<unknown>) => {
@@ -220,19 +220,19 @@ async function main() {
   };
   await timed('Mask (~77 kB PNG)', () => anno.readImage('25', 'mask', 7));
   await timed('Calibration of all 60 cameras', () => anno.calibrationAll());
-  await timed('2D keypoints of the 15 frontal cameras, one frame', () =>
-    Promise.all(Array.from({ length: 15 }, (_, i) => anno.keypoints2d(18 + i, 7))));
+  await timed('2D keypoints of the 15 frontal cameras, one frame', () => Promise.all(Array.from({ length: 15 }, (_, i) => anno.keypoints2d(18 + i, 7))));
   await timed('FLAME frame, all 10 parameters (albedos 1.5 MB, verts 120 kB)', () => anno.flame(7));
   await timed(`FLAME 'exp' series over ${pair.frames} frames (for a plot)`, () => anno.flameSeries('exp'));
   await timed(`Scan mesh (${pair.scanVertices.toLocaleString('en-US')} vertices, ${(2 * pair.scanVertices).toLocaleString('en-US')} faces)`, () =>
-    anno.scanMesh());
+    anno.scanMesh(),
+  );
   anno.close();
 
   add('RSS before the first file is opened (h5wasm not loaded yet)', `${rssStart.toFixed(0)} MiB`);
   add('Peak RSS of this whole timing run (all of the above in one process)', peakRss());
 }
 
-main().catch((err) => {
+main().catch((err: unknown) => {
   console.error(err);
   process.exitCode = 1;
 });

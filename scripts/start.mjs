@@ -10,7 +10,9 @@ await installCodeServer({ quiet: true });
 const profile = await prepareProfile(join(ROOT, '.cache', 'start-profile'), { extensionDir: ROOT });
 const workspace = join(ROOT, 'test', 'fixtures');
 const server = await startCodeServer({ profile, workspace, port });
-console.log(`\nBody Capture Viewer is running in VS Code at:\n\n  ${server.url}\n\nOpen it in a browser (on a remote machine, forward port ${port} first). Ctrl+C stops it.`);
+console.log(
+  `\nBody Capture Viewer is running in VS Code at:\n\n  ${server.url}\n\nOpen it in a browser (on a remote machine, forward port ${port} first). Ctrl+C stops it.`,
+);
 
 const stop = () => {
   server.stop();

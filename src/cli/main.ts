@@ -54,7 +54,8 @@ if (isEntry) {
   const io: CliIo = {
     out: (t) => process.stdout.write(t),
     err: (t) => process.stderr.write(t),
-    isTty: process.stdout.isTTY,
+    // Undefined, whatever the type says, when stdout is not a terminal.
+    isTty: (process.stdout as { isTTY?: boolean }).isTTY === true,
   };
   runCli(process.argv.slice(2), io).then(
     (code) => {

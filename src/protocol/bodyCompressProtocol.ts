@@ -89,10 +89,7 @@ export interface BodyCompressFrame {
 }
 
 /** Triangles for bodies of one vertex count, from the `bodyCapture.templateFaces` setting. */
-export type BodyCompressFaces =
-  | { status: 'none' }
-  | { status: 'ok'; path: string; indices: Uint32Array }
-  | { status: 'error'; path: string; message: string };
+export type BodyCompressFaces = { status: 'none' } | { status: 'ok'; path: string; indices: Uint32Array } | { status: 'error'; path: string; message: string };
 
 /** Requests the BodyCompress webview sends to the host. */
 export const bodyCompressRequests = {

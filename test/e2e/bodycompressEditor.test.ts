@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Frame } from 'playwright-core';
 import { RESULTS_DIR, VsCodeSession } from './vscodeSession';
 import { expectedJson } from '../helpers/fixtures';
-import { firstVertexOf, peopleIn } from '../helpers/bodycompressExpected';
+import { firstVertexOf, peopleIn, type ReferenceFrame } from '../helpers/bodycompressExpected';
 import { decodePng } from '../helpers/png';
 import { gridFaces } from '../helpers/gridFaces';
 import { NdArray } from '../../src/core/numpy/ndarray';
@@ -48,7 +48,12 @@ async function notBlank(frame: Frame, selector = '.scene3d-canvas', minColours =
 function shareOf(img: ReturnType<typeof decodePng>, rgb: number[], tolerance = 40): number {
   let n = 0;
   for (let i = 0; i < img.pixels.length; i += img.channels) {
-    if (Math.abs(img.pixels[i]! - rgb[0]!) <= tolerance && Math.abs(img.pixels[i + 1]! - rgb[1]!) <= tolerance && Math.abs(img.pixels[i + 2]! - rgb[2]!) <= tolerance) n++;
+    if (
+      Math.abs(img.pixels[i]! - rgb[0]!) <= tolerance &&
+      Math.abs(img.pixels[i + 1]! - rgb[1]!) <= tolerance &&
+      Math.abs(img.pixels[i + 2]! - rgb[2]!) <= tolerance
+    )
+      n++;
   }
   return n / (img.width * img.height);
 }
@@ -75,7 +80,11 @@ async function open(name: string): Promise<Frame> {
 
 /** Waits until the summary says every frame is indexed. */
 async function waitIndexed(frame: Frame, frames: number): Promise<void> {
-  await frame.locator('#bodycompress-summary vscode-table-row', { hasText: 'Frames (indexed)' }).filter({ hasText: new RegExp(`\\b${frames.toLocaleString('en-US')}(?!\\d| so far)`) }).first().waitFor({ timeout: 60_000 });
+  await frame
+    .locator('#bodycompress-summary vscode-table-row', { hasText: 'Frames (indexed)' })
+    .filter({ hasText: new RegExp(`\\b${frames.toLocaleString('en-US')}(?!\\d| so far)`) })
+    .first()
+    .waitFor({ timeout: 60_000 });
 }
 
 /** Jumps to frame `f` with the "Go to frame" field and waits for the inspector to show it. */
@@ -87,8 +96,8 @@ async function goTo(frame: Frame, f: number): Promise<void> {
 }
 
 /** The inspector's people count and first vertex equal the reference's frame `f`. */
-async function assertFrame(frame: Frame, exp: any, f: number): Promise<void> {
-  const ef = exp.frames[f];
+async function assertFrame(frame: Frame, exp: { frames: ReferenceFrame[] }, f: number): Promise<void> {
+  const ef = exp.frames[f]!;
   assert.equal(Number(await text(frame, '#frame-persons')), peopleIn(ef), `people in frame ${f}`);
   const shown = await text(frame, '#first-vertex');
   const want = firstVertexOf(ef);
@@ -97,7 +106,11 @@ async function assertFrame(frame: Frame, exp: any, f: number): Promise<void> {
     return;
   }
   // float32 decimals that read back as exactly the reference's float32 values.
-  assert.deepEqual(shown.split(/\s+/).map((t) => Math.fround(Number(t))), want.map((x) => Math.fround(x)), `first vertex of frame ${f}: ${shown}`);
+  assert.deepEqual(
+    shown.split(/\s+/).map((t) => Math.fround(Number(t))),
+    want.map((x) => Math.fround(x)),
+    `first vertex of frame ${f}: ${shown}`,
+  );
 }
 
 test('one person: frame count, the first frame at once, people and first vertex after seeking, a 3D view that is not blank', async () => {
@@ -122,7 +135,12 @@ test('one person: frame count, the first frame at once, people and first vertex 
   const cells = await boxes.locator('vscode-table-cell').allTextContents();
   assert.equal(cells[1], single.frames[3].values.boxes.dtype);
   assert.equal(cells[2], `(${single.frames[3].values.boxes.shape.join(', ')})`);
-  assert.deepEqual(JSON.parse(cells[3]!).flat().map((x: number) => Math.fround(x)), single.frames[3].values.boxes.values.map((x: number) => Math.fround(x)));
+  assert.deepEqual(
+    JSON.parse(cells[3]!)
+      .flat()
+      .map((x: number) => Math.fround(x)),
+    single.frames[3].values.boxes.values.map((x: number) => Math.fround(x)),
+  );
   // The metadata as a tree.
   assert.ok((await text(frame, '#metadata-tree')).includes(single.metadata.video_path));
 });
@@ -152,7 +170,10 @@ test('people that come and go: counts per frame, the chart, hiding people', asyn
   const hidden = await vscode.pixelStats(frame, '.scene3d-canvas');
   const left = shareOf(decodePng(await frame.locator('.scene3d-canvas').screenshot()), await firstPersonColour(frame), 8);
   assert.ok(left < 0.001, `the hidden first person is still drawn (${(left * 100).toFixed(2)} % of the view)`);
-  assert.ok(hidden.nonDominantFraction < before.nonDominantFraction * 0.8, `hiding both people should clear most of the drawing: ${JSON.stringify({ before, hidden })}`);
+  assert.ok(
+    hidden.nonDominantFraction < before.nonDominantFraction * 0.8,
+    `hiding both people should clear most of the drawing: ${JSON.stringify({ before, hidden })}`,
+  );
   await vscode.screenshot('bodycompress-people-hidden');
   await frame.locator('#person-0').click();
   await frame.locator('#person-1').click();
@@ -272,7 +293,10 @@ test('Set Template Faces… turns the points into a shaded mesh; faces that do n
   // Faces of a bigger grid refer to vertices these bodies do not have.
   const big = gridFaces(64, 32);
   await writeNpy(join(vscode.workspace, 'bodycompress', 'grid_faces_2048.npy'), NdArray.fromTyped(Int32Array.from(big), [big.length / 3, 3]));
-  await writeFile(join(vscode.workspace, '.vscode', 'settings.json'), JSON.stringify({ 'bodyCapture.templateFaces': { [vertices]: 'bodycompress/grid_faces_2048.npy' } }));
+  await writeFile(
+    join(vscode.workspace, '.vscode', 'settings.json'),
+    JSON.stringify({ 'bodyCapture.templateFaces': { [vertices]: 'bodycompress/grid_faces_2048.npy' } }),
+  );
   const warning = frame.locator('#faces-warning');
   await warning.waitFor({ timeout: 20_000 });
   assert.match(await warning.innerText(), /shown as points.*refers to vertex 2047, but these bodies have 1,024 vertices/s);
@@ -288,7 +312,9 @@ test('screenshot of the 3D view into the workspace, and export of the frame show
   const input = vscode.page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible' });
   // The dialog fills in its path a moment after it shows.
-  await vscode.page.waitForFunction(() => /screenshots\/tiny_full_1024v_frame_000000\.png$/.test((document.querySelector('.quick-input-widget input') as HTMLInputElement).value));
+  await vscode.page.waitForFunction(() =>
+    document.querySelector<HTMLInputElement>('.quick-input-widget input')!.value.endsWith('screenshots/tiny_full_1024v_frame_000000.png'),
+  );
   await vscode.page.keyboard.press('Enter');
   const shot = join(vscode.workspace, 'screenshots', 'tiny_full_1024v_frame_000000.png');
   await frame.locator('#view-status', { hasText: 'Saved' }).waitFor({ timeout: 20_000 });
@@ -331,7 +357,10 @@ test('without WebGL: a clear message in the 3D area, and the inspector and timel
     const frame = await noGl.webviewFrame('#frame-info[data-frame="0"]', { timeoutMs: 60_000 });
     assert.match(await text(frame, '.scene3d-unavailable'), /3D view is unavailable: WebGL could not be started/);
     assert.equal(await frame.locator('.scene3d-canvas').count(), 0);
-    await frame.locator('#bodycompress-summary vscode-table-row', { hasText: 'Frames (indexed)' }).filter({ hasText: new RegExp(`\\b${multi.n_frames}(?!\\d| so far)`) }).waitFor({ timeout: 60_000 });
+    await frame
+      .locator('#bodycompress-summary vscode-table-row', { hasText: 'Frames (indexed)' })
+      .filter({ hasText: new RegExp(`\\b${multi.n_frames}(?!\\d| so far)`) })
+      .waitFor({ timeout: 60_000 });
     const field = frame.locator('#goto-frame input');
     await field.fill('6');
     await field.press('Enter');

@@ -29,7 +29,10 @@ function timeSeek(frame: Frame, f: number): Promise<number> {
     const t0 = performance.now();
     const done = new Promise<void>((resolve) => {
       // Already there: the timeline does not redraw the frame it shows.
-      if (scene.getAttribute('data-rendered-frame') === String(target)) return resolve();
+      if (scene.getAttribute('data-rendered-frame') === String(target)) {
+        resolve();
+        return;
+      }
       const mo = new MutationObserver(() => {
         if (scene.getAttribute('data-rendered-frame') !== String(target)) return;
         mo.disconnect();
@@ -37,7 +40,7 @@ function timeSeek(frame: Frame, f: number): Promise<number> {
       });
       mo.observe(scene, { attributes: true, attributeFilter: ['data-rendered-frame'] });
     });
-    const slider = document.querySelector('.timeline-slider') as HTMLInputElement;
+    const slider = document.querySelector<HTMLInputElement>('.timeline-slider')!;
     slider.value = String(target);
     slider.dispatchEvent(new Event('input', { bubbles: true }));
     await done;
@@ -54,10 +57,10 @@ async function playFps(frame: Frame, seconds: number): Promise<number> {
     let drawn = 0;
     const mo = new MutationObserver(() => drawn++);
     mo.observe(scene, { attributes: true, attributeFilter: ['data-rendered-frame'] });
-    (document.querySelector('#timeline-play') as HTMLElement).click();
+    document.querySelector<HTMLElement>('#timeline-play')!.click();
     const t0 = performance.now();
     await new Promise((r) => setTimeout(r, s * 1000));
-    (document.querySelector('#timeline-play') as HTMLElement).click();
+    document.querySelector<HTMLElement>('#timeline-play')!.click();
     mo.disconnect();
     return drawn / ((performance.now() - t0) / 1000);
   }, seconds);
@@ -75,7 +78,10 @@ const indexedFrames = (frame: Frame) =>
 function extensionHostPid(vscode: VsCodeSession): number {
   const marker = dirname(vscode.workspace);
   const cmd = (pid: string) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
-  const parent = (pid: string) => readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')[1]!;
+  const parent = (pid: string) =>
+    readFileSync(`/proc/${pid}/stat`, 'utf8')
+      .replace(/^.*\) /, '')
+      .split(' ')[1]!;
   for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
     try {
       if (!cmd(pid).includes('--type=extensionHost')) continue;
@@ -132,7 +138,9 @@ async function main(): Promise<void> {
           const { ms, webviewMs, frame, t0 } = await openBc(vscode, name);
           r.open[name]!.push(ms);
           r.openWebview[name]!.push(webviewMs);
-          const reply = await frame.evaluate(() => performance.timeOrigin + (performance.getEntriesByName('bodycompress-open-reply')[0]?.startTime ?? Number.NaN));
+          const reply = await frame.evaluate(
+            () => performance.timeOrigin + (performance.getEntriesByName('bodycompress-open-reply')[0]?.startTime ?? Number.NaN),
+          );
           r.openReply[name]!.push(reply - t0);
           await closeAllEditors(vscode);
         }
@@ -188,7 +196,7 @@ async function main(): Promise<void> {
   console.log(JSON.stringify(r));
 }
 
-main().catch((err) => {
+main().catch((err: unknown) => {
   console.error(err);
   process.exitCode = 1;
 });

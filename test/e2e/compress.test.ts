@@ -18,8 +18,7 @@ after(async () => {
   await vscode?.close();
 });
 
-const answer = (question: string, text: string | null, row?: string, screenshot?: string) =>
-  vscode.answerQuickPick(question, text, row, screenshot);
+const answer = (question: string, text: string | null, row?: string, screenshot?: string) => vscode.answerQuickPick(question, text, row, screenshot);
 
 const REVIEW = 'Enter to start';
 
@@ -63,7 +62,11 @@ test('Compress on an .npz from the palette: arrays, units, review; the result op
   } finally {
     await f.close();
   }
-  assert.deepEqual((await readdir(vscode.workspace)).filter((n) => n.includes('walk_m.xz')), ['walk_m.xz'], 'no temporary file left');
+  assert.deepEqual(
+    (await readdir(vscode.workspace)).filter((n) => n.includes('walk_m.xz')),
+    ['walk_m.xz'],
+    'no temporary file left',
+  );
 });
 
 test('Convert an SMC performance, then Export Frames from the editor title; nothing is replaced without asking', async () => {
@@ -79,7 +82,10 @@ test('Convert an SMC performance, then Export Frames from the editor title; noth
   // The editor title's Export Frames button, then the review list's defaults.
   await vscode.page.locator('.editor-actions [aria-label*="Export Frames"]').first().click();
   await answer(REVIEW, null, `${exp.camera_info.num_frame} frames as npz`);
-  await vscode.page.locator('.notifications-toasts', { hasText: `Exported ${exp.camera_info.num_frame} frames` }).first().waitFor({ timeout: 60_000 });
+  await vscode.page
+    .locator('.notifications-toasts', { hasText: `Exported ${exp.camera_info.num_frame} frames` })
+    .first()
+    .waitFor({ timeout: 60_000 });
   await vscode.screenshot('export-frames-done');
   const files = await readdir(join(vscode.workspace, 'smc', '0026_e0_frames'));
   assert.deepEqual(files.sort(), ['frame_000000.npz', 'frame_000001.npz', 'frame_000002.npz', 'metadata.json']);

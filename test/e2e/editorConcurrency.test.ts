@@ -127,7 +127,10 @@ describe('two editors on one file, then closing them', () => {
       // Close the last editor while a burst of requests is still being answered.
       let id = 3 * FIRST_ID;
       const burst = Array.from({ length: 30 }, () => readRequests(e)).flat();
-      await postFromWebview(left!, burst.map(([method, params]) => ({ kind: 'request', id: id++, method, params })));
+      await postFromWebview(
+        left!,
+        burst.map(([method, params]) => ({ kind: 'request', id: id++, method, params })),
+      );
       await closeActiveEditor();
       // And once more as soon as it shows, while it still loads (a BodyCompress file is still being indexed).
       await vscode.openFile(name);
@@ -137,7 +140,9 @@ describe('two editors on one file, then closing them', () => {
       assert.deepEqual(after.open, [], 'no descriptor left on the file');
       assert.ok(after.threads <= baseline.threads, `threads back to ${baseline.threads} (now ${after.threads})`);
       assert.doesNotMatch(await vscode.outputLog(), /failed for|Unexpected error/);
-      t.diagnostic(`extension host: ${heldBySingle} workspace files open with one editor, ${heldByPair} with two; ${baseline.threads} threads before, ${after.threads} after`);
+      t.diagnostic(
+        `extension host: ${heldBySingle} workspace files open with one editor, ${heldByPair} with two; ${baseline.threads} threads before, ${after.threads} after`,
+      );
     });
   }
 });
@@ -157,11 +162,16 @@ test('extracting an SMC performance while its file is open: both work, nothing i
   await vscode.page.locator('.notifications-toasts', { hasText: 'Extracted' }).first().waitFor({ timeout: 120_000 });
   await answersAll(vscode, frame!, readRequests(e));
   const written = await readdir(join(vscode.workspace, 'extracted'), { recursive: true });
-  assert.ok(written.some((f) => f.endsWith('.jpg')), 'images extracted');
+  assert.ok(
+    written.some((f) => f.endsWith('.jpg')),
+    'images extracted',
+  );
   await vscode.screenshot('concurrency-extract-while-open');
   await closeActiveEditor();
   const after = await settled((r) => r.open.length === 0 && r.threads <= baseline.threads);
   assert.deepEqual(after.open, []);
   assert.ok(after.threads <= baseline.threads, `the extraction's worker threads ended: ${after.threads} threads, ${baseline.threads} before`);
-  t.diagnostic(`extension host during the extraction: ${during.threads} threads, ${during.open.length} workspace files open; after: ${after.threads} threads, ${after.open.length} open`);
+  t.diagnostic(
+    `extension host during the extraction: ${during.threads} threads, ${during.open.length} workspace files open; after: ${after.threads} threads, ${after.open.length} open`,
+  );
 });

@@ -16,8 +16,7 @@ after(async () => {
   await vscode?.close();
 });
 
-const answer = (question: string, text: string | null, row?: string, screenshot?: string) =>
-  vscode.answerQuickPick(question, text, row, screenshot);
+const answer = (question: string, text: string | null, row?: string, screenshot?: string) => vscode.answerQuickPick(question, text, row, screenshot);
 
 test('Extract Performance… from the palette with the Sample preset writes the stored images and the reports', async () => {
   const raw = expectedJson('smc', '0026_e0_raw');

@@ -90,7 +90,10 @@ test('one camera at full resolution with detected and projected landmarks', asyn
   const firstRow = frame.locator('#landmark-table vscode-table-row').first();
   await firstRow.waitFor();
   const cells = await firstRow.locator('vscode-table-cell').allTextContents();
-  assert.deepEqual(cells.slice(1, 3), sample.first3[0].map((v: number) => v.toFixed(2)));
+  assert.deepEqual(
+    cells.slice(1, 3),
+    sample.first3[0].map((v: number) => v.toFixed(2)),
+  );
   await vscode.screenshot('smc-camera-detail');
 
   // Keyboard stepping moves the timeline and the image follows.
@@ -127,8 +130,11 @@ test('FLAME: the frame’s parameters as a table and each over all frames as a p
   const row = frame.locator('#flame-table vscode-table-row', { hasText: 'global_pose' });
   const values = (await row.locator('code').textContent()) ?? '';
   assert.equal(values, f0.global_pose.map((v: number) => v.toFixed(4)).join('  '));
-  const plottable = Object.entries<any>(anno.flame.keys).filter(([, k]) => k.shape.reduce((a: number, b: number) => a * b, 1) <= 100);
-  await frame.locator('#flame-plots figure').nth(plottable.length - 1).waitFor();
+  const plottable = Object.entries<{ shape: number[] }>(anno.flame.keys).filter(([, k]) => k.shape.reduce((a, b) => a * b, 1) <= 100);
+  await frame
+    .locator('#flame-plots figure')
+    .nth(plottable.length - 1)
+    .waitFor();
   assert.equal(await frame.locator('#flame-plots figure').count(), plottable.length);
   await vscode.screenshot('smc-flame');
 });
@@ -142,7 +148,7 @@ test('textures: the frame’s UV texture and a scan mask per camera', async () =
   assert.equal(await frame.locator('#scan-mask-grid .tile').count(), anno.scan_mask.camera_ids.length);
   await frame.locator('#scan-mask-grid .tile[data-id="25"]').click();
   await vscode.webviewFrame('#scan-mask[data-camera="25"]');
-  const mask = anno.scan_mask.samples.find((s: any) => s.camera === '25');
+  const mask = anno.scan_mask.samples.find((s: { camera: string }) => s.camera === '25');
   assert.ok((await text(frame, '#scan-mask-info')).includes(`${mask.decoded_shape[1]} × ${mask.decoded_shape[0]}`));
   await notBlank(frame, '#scan-mask', 2);
   await vscode.screenshot('smc-textures');
@@ -159,7 +165,10 @@ test('calibration: K, D, RT of every camera, copied as JSON', async () => {
     await frame.locator('#copy-calibration', { hasText: 'Copied' }).waitFor();
   });
   // Cameras in file order (a plain JS object would list "10".."59" first).
-  assert.deepEqual([...clipboard.matchAll(/^ {2}"(\d+)": \{/gm)].map((m) => m[1]), anno.calibration.camera_ids);
+  assert.deepEqual(
+    [...clipboard.matchAll(/^ {2}"(\d+)": \{/gm)].map((m) => m[1]),
+    anno.calibration.camera_ids,
+  );
   const copied = JSON.parse(clipboard);
   assert.deepEqual(copied['25'], JSON.parse(JSON.stringify(c25))); // JSON has no -0
   await vscode.screenshot('smc-calibration');
@@ -197,7 +206,7 @@ test('a valid HDF5 file that is not an SMC opens in the structure view with a no
   const frame = await vscode.webviewFrame('#hdf5-notice');
   assert.match(await text(frame, '#hdf5-notice'), /not a RenderMe360 SMC/);
   await frame.locator('vscode-tree-item[data-hdf5-path="/data"]').click();
-  for (const [path, d] of Object.entries<any>(notSmc.hdf5.datasets)) {
+  for (const [path, d] of Object.entries<{ dtype: string; shape: number[] }>(notSmc.hdf5.datasets)) {
     const item = frame.locator(`vscode-tree-item[data-hdf5-path="${path}"]`);
     await item.waitFor();
     assert.ok(((await item.textContent()) ?? '').includes(`${d.dtype} (${d.shape.join(', ')})`));
@@ -224,12 +233,14 @@ test('follows the colour theme: Dark High Contrast', async () => {
   await vscode.selectColorTheme('Dark High Contrast');
   await vscode.page.locator('.monaco-workbench.hc-black').waitFor();
   await vscode.switchToTab('0026_e0_anno.smc');
-  let frame = await vscode.webviewFrame('#camera-detail[data-camera="32"]');
+  await vscode.webviewFrame('#camera-detail[data-camera="32"]');
   await vscode.screenshot('smc-camera-detail-high-contrast');
-  frame = await openTab('3d', '.rig-view[data-loaded-frame]');
+  const frame = await openTab('3d', '.rig-view[data-loaded-frame]');
   await vscode.page.waitForTimeout(300);
   // The 3D background is the theme's editor background, read from the page's theme variables.
-  const background = await frame.evaluate(() => getComputedStyle(document.body).getPropertyValue('--vscode-editor-background').trim().slice(0, 7).toLowerCase());
+  const background = await frame.evaluate(() =>
+    getComputedStyle(document.body).getPropertyValue('--vscode-editor-background').trim().slice(0, 7).toLowerCase(),
+  );
   const stats = await vscode.pixelStats(frame, '.scene3d-canvas');
   assert.equal(stats.dominant, background);
   await notBlank(frame, '.scene3d-canvas', 20);

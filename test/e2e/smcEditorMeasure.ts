@@ -120,7 +120,10 @@ async function timeInPage(frame: Frame, action: PageAction, selector: string, at
     async ({ action, selector, attribute, value }) => {
       const t0 = performance.now();
       const done = new Promise<void>((resolve) => {
-        if (document.querySelector(selector)?.getAttribute(attribute) === value) return resolve();
+        if (document.querySelector(selector)?.getAttribute(attribute) === value) {
+          resolve();
+          return;
+        }
         const mo = new MutationObserver(() => {
           if (document.querySelector(selector)?.getAttribute(attribute) !== value) return;
           mo.disconnect();
@@ -128,10 +131,10 @@ async function timeInPage(frame: Frame, action: PageAction, selector: string, at
         });
         mo.observe(document.body, { attributes: true, subtree: true, attributeFilter: [attribute] });
       });
-      if ('click' in action) (document.querySelector(action.click) as HTMLElement).click();
+      if ('click' in action) document.querySelector<HTMLElement>(action.click)!.click();
       else if ('key' in action) document.dispatchEvent(new KeyboardEvent('keydown', { key: action.key, bubbles: true }));
       else {
-        const slider = document.querySelector('.timeline-slider') as HTMLInputElement;
+        const slider = document.querySelector<HTMLInputElement>('.timeline-slider')!;
         slider.value = String(action.seek);
         slider.dispatchEvent(new Event('input', { bubbles: true }));
       }
@@ -148,7 +151,20 @@ const click = (selector: string): PageAction => ({ click: selector });
 const seek = (frame: number): PageAction => ({ seek: frame });
 
 async function measureFile(vscode: VsCodeSession, name: string, frames: number, first: boolean, REPEAT: number): Promise<SmcEditorTimings> {
-  const r: SmcEditorTimings = { name, images: '', openFirst: [], openFirstWebview: [], open: [], openWebview: [], gridFirst: [], gridSwitch: [], detailFirst: [], stepPrefetched: [], jump: [], playFps: 0 };
+  const r: SmcEditorTimings = {
+    name,
+    images: '',
+    openFirst: [],
+    openFirstWebview: [],
+    open: [],
+    openWebview: [],
+    gridFirst: [],
+    gridSwitch: [],
+    detailFirst: [],
+    stepPrefetched: [],
+    jump: [],
+    playFps: 0,
+  };
   for (let i = 0; i < REPEAT; i++) {
     const { ms: t, webviewMs, frame } = await openSmc(vscode, name);
     if (i === 0 && first) {
@@ -204,10 +220,10 @@ async function measureFile(vscode: VsCodeSession, name: string, frames: number, 
       if (detail.getAttribute('data-loaded-frame')) shown++;
     });
     mo.observe(detail, { attributes: true, attributeFilter: ['data-loaded-frame'] });
-    (document.querySelector('#timeline-play') as HTMLElement).click();
+    document.querySelector<HTMLElement>('#timeline-play')!.click();
     const t0 = performance.now();
     await new Promise((r) => setTimeout(r, 3000));
-    (document.querySelector('#timeline-play') as HTMLElement).click();
+    document.querySelector<HTMLElement>('#timeline-play')!.click();
     mo.disconnect();
     return shown / ((performance.now() - t0) / 1000);
   });
@@ -251,8 +267,7 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => {
+main().catch((err: unknown) => {
   console.error(err);
   process.exitCode = 1;
 });
-

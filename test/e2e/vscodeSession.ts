@@ -272,7 +272,7 @@ export class VsCodeSession {
       if (ppid) children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
     }
     const hosts: number[] = [];
-    for (let queue = [this.serverPid]; queue.length; ) {
+    for (let queue = [this.serverPid]; queue.length;) {
       const pid = queue.shift()!;
       const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
       if (cmdline.includes('--type=extensionHost')) hosts.push(pid);

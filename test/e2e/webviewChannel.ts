@@ -12,7 +12,12 @@ export const MARKERS = { bytes: '\u0000bytes', proto: '\u0000proto' };
 /** Ids for the test's own requests, far from the page's. */
 export const FIRST_ID = 1_000_000_000;
 
-export type Reply = { id: number; ok: boolean; error?: string; result?: unknown };
+export interface Reply {
+  id: number;
+  ok: boolean;
+  error?: string;
+  result?: unknown;
+}
 
 /** Posts `messages` as the webview; MARKERS.bytes becomes a Uint8Array, MARKERS.proto an object with an own "__proto__" key. */
 export async function postFromWebview(frame: Frame, messages: unknown[]): Promise<void> {
@@ -29,7 +34,9 @@ export async function postFromWebview(frame: Frame, messages: unknown[]): Promis
   // No named functions inside: tsx would wrap them in a __name() helper that the page lacks.
   await frame.parentFrame()!.evaluate(
     ({ json, markers }) => {
-      const list = JSON.parse(json, (_k, v) => (v === markers.bytes ? new Uint8Array([1, 2, 3, 4]) : v === markers.proto ? JSON.parse('{"__proto__": {"polluted": 1}}') : v)) as unknown[];
+      const list = JSON.parse(json, (_k, v) =>
+        v === markers.bytes ? new Uint8Array([1, 2, 3, 4]) : v === markers.proto ? JSON.parse('{"__proto__": {"polluted": 1}}') : v,
+      ) as unknown[];
       const post = (window as unknown as { __vscode_post_message__: (c: string, d: unknown) => void }).__vscode_post_message__;
       for (const m of list) post('onmessage', { message: m, transfer: [] });
     },
@@ -55,7 +62,10 @@ let nextId = 2 * FIRST_ID;
 /** Sends each request once as the webview and checks that every one is answered successfully. */
 export async function answersAll(vscode: VsCodeSession, frame: Frame, requests: [string, unknown][]): Promise<void> {
   const ids = requests.map(() => nextId++);
-  await postFromWebview(frame, requests.map(([method, params], i) => ({ kind: 'request', id: ids[i], method, params })));
+  await postFromWebview(
+    frame,
+    requests.map(([method, params], i) => ({ kind: 'request', id: ids[i], method, params })),
+  );
   const replies = await repliesTo(vscode, frame, ids);
   requests.forEach(([method], i) => {
     const r = replies.get(ids[i]!)!;

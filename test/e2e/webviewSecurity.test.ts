@@ -42,7 +42,12 @@ function pageFacts(frame: Frame): Promise<PageFacts> {
     return {
       csp: meta?.getAttribute('content') ?? null,
       // The nonce attribute reads back empty once applied; the property keeps it.
-      scripts: [...document.scripts].map((s) => ({ id: s.id || null, nonce: s.nonce || null, src: s.src || null, inline: !s.src && s.text.trim() !== '' })),
+      scripts: [...document.scripts].map((s) => ({
+        id: s.id || null,
+        nonce: (s.nonce ?? '') || null,
+        src: s.src || null,
+        inline: !s.src && s.text.trim() !== '',
+      })),
       urls: [
         ...all.flatMap((el) => ['src', 'href'].filter((a) => el.hasAttribute(a)).map((a) => (el as HTMLLinkElement)[a as 'href'] || el.getAttribute(a)!)),
         ...performance.getEntriesByType('resource').map((e) => e.name),
@@ -73,7 +78,8 @@ function stylesheetLoads(frame: Frame, href: string): Promise<boolean> {
   );
 }
 
-const ignoredLines = async (fileName: string) => (await vscode.outputLog()).split('\n').filter((l) => l.includes('Ignored a message from the webview of') && l.includes(fileName)).length;
+const ignoredLines = async (fileName: string) =>
+  (await vscode.outputLog()).split('\n').filter((l) => l.includes('Ignored a message from the webview of') && l.includes(fileName)).length;
 
 describe('each editor in the real VS Code', () => {
   for (const e of EDITORS) {
@@ -108,7 +114,17 @@ describe('each editor in the real VS Code', () => {
     test(`${e.viewType}: junk posted from the webview is dropped or refused, and the editor keeps answering`, async () => {
       const frame = await editorFrame(name);
       const ignoredBefore = await ignoredLines(name);
-      const notEnvelopes = [null, 42, 'request', [], {}, { kind: 'request' }, { kind: 'request', id: 'x', method: 'open' }, { kind: 'reply', id: 7, ok: true, result: null }, { kind: 'event', name: 'open', payload: null }];
+      const notEnvelopes = [
+        null,
+        42,
+        'request',
+        [],
+        {},
+        { kind: 'request' },
+        { kind: 'request', id: 'x', method: 'open' },
+        { kind: 'reply', id: 7, ok: true, result: null },
+        { kind: 'event', name: 'open', payload: null },
+      ];
       let id = FIRST_ID;
       const hugeText = 'x'.repeat(1_000_000);
       const requests: [number, string, unknown][] = [
@@ -127,14 +143,22 @@ describe('each editor in the real VS Code', () => {
         requests.push([id++, method, 'not an object'], [id++, method, null], [id++, method, MARKERS.bytes], [id++, method, MARKERS.proto]);
       }
       await postFromWebview(frame, [...notEnvelopes, ...requests.map(([rid, method, params]) => ({ kind: 'request', id: rid, method, params }))]);
-      const replies = await repliesTo(vscode, frame, requests.map(([rid]) => rid));
+      const replies = await repliesTo(
+        vscode,
+        frame,
+        requests.map(([rid]) => rid),
+      );
       const refused = requests.filter(([rid]) => !replies.get(rid)!.ok);
       for (const [rid, method] of refused) {
         const error = replies.get(rid)!.error ?? '';
         assert.ok(error.length > 0 && error.length <= 300, `${method.slice(0, 20)}: a short error (${error.length} chars)`);
       }
       for (const [rid, method] of requests.slice(0, 4)) assert.match(replies.get(rid)!.error ?? '', /^Unknown request/, method.slice(0, 20));
-      for (const method of new Set(requests.slice(4).map(([, m]) => m))) assert.ok(refused.some(([, m]) => m === method), `${method} checks its parameters`);
+      for (const method of new Set(requests.slice(4).map(([, m]) => m)))
+        assert.ok(
+          refused.some(([, m]) => m === method),
+          `${method} checks its parameters`,
+        );
       // Each non-envelope is one "Ignored a message" line in the extension's log.
       const deadline = Date.now() + 15_000;
       while ((await ignoredLines(name)) < ignoredBefore + notEnvelopes.length + 4 && Date.now() < deadline) await vscode.page.waitForTimeout(250);
@@ -164,5 +188,8 @@ test('a CSP violation inside a webview is reported (the collection the other e2e
 });
 
 test('no other Content-Security-Policy violations in our webviews', () => {
-  assert.deepEqual(vscode.cspViolations().filter((m) => !m.includes('csp-probe.invalid')), []);
+  assert.deepEqual(
+    vscode.cspViolations().filter((m) => !m.includes('csp-probe.invalid')),
+    [],
+  );
 });

@@ -64,7 +64,11 @@ test('the Command Palette offers the read-only commands only', async () => {
   const rows = await vscode.page.locator('.quick-input-list .monaco-list-row').allTextContents();
   await vscode.screenshot('restricted-palette');
   await vscode.page.keyboard.press('Escape');
-  for (const c of readOnly) assert.ok(rows.some((r) => r.includes(c.title)), `${c.title} is offered: ${rows.join(' | ')}`);
+  for (const c of readOnly)
+    assert.ok(
+      rows.some((r) => r.includes(c.title)),
+      `${c.title} is offered: ${rows.join(' | ')}`,
+    );
   for (const c of writing) assert.ok(!rows.some((r) => r.includes(c.title)), `${c.title} is not offered`);
 });
 

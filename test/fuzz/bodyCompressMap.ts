@@ -34,7 +34,7 @@ export interface BodyCompressMap {
 export function splitObjects(data: Uint8Array): Uint8Array[] | null {
   const out: Uint8Array[] = [];
   try {
-    for (let pos = 0; pos < data.length; ) {
+    for (let pos = 0; pos < data.length;) {
       const end = skipObject(data, pos);
       if (end === INCOMPLETE) return null;
       out.push(data.slice(pos, end));
@@ -57,7 +57,12 @@ export async function mapBodyCompress(path: string, bytes: Uint8Array): Promise<
   const set = new Set<number>([0, 6, 12, bytes.length]);
   const containerRegions: { start: number; end: number }[] = [];
   for (const s of layout.streams) {
-    set.add(s.fileOffset).add(s.fileOffset + 12).add(s.end).add(s.end - 12).add(s.end + s.paddingAfter);
+    set
+      .add(s.fileOffset)
+      .add(s.fileOffset + 12)
+      .add(s.end)
+      .add(s.end - 12)
+      .add(s.end + s.paddingAfter);
     containerRegions.push({ start: s.fileOffset, end: s.fileOffset + 12 }, { start: s.end - 12, end: s.end });
     const last = s.blocks[s.blocks.length - 1];
     const blocksEnd = last ? last.fileOffset + Math.ceil(last.unpaddedSize / 4) * 4 : s.fileOffset + 12;
@@ -65,7 +70,10 @@ export async function mapBodyCompress(path: string, bytes: Uint8Array): Promise<
     containerRegions.push({ start: blocksEnd, end: s.end - 12 });
     for (const b of s.blocks) {
       const headerSize = ((bytes[b.fileOffset] ?? 0) + 1) * 4;
-      set.add(b.fileOffset).add(b.fileOffset + headerSize).add(b.fileOffset + b.unpaddedSize);
+      set
+        .add(b.fileOffset)
+        .add(b.fileOffset + headerSize)
+        .add(b.fileOffset + b.unpaddedSize);
       set.add(b.fileOffset + Math.floor(b.unpaddedSize / 2));
       containerRegions.push({ start: b.fileOffset, end: b.fileOffset + headerSize });
     }
@@ -91,7 +99,7 @@ function modelOf(bytes: Uint8Array, layout: XzLayout): BodyCompressModel | null 
     const data = xzDecompress(bytes.subarray(streams[2]!.fileOffset));
     const metaObjects = meta ? splitObjects(meta) : null;
     const frames = data ? splitObjects(data) : null;
-    if (!metaObjects || metaObjects.length !== 1 || !frames) return null;
+    if (metaObjects?.length !== 1 || !frames) return null;
     return { format: 'v0.2', header: firstObjects[0]!, metadata: metaObjects[0]!, frames };
   }
   if (streams.length !== 1) return null;

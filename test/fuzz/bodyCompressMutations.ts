@@ -23,7 +23,10 @@ type XzMutator = Mutator<BodyCompressMap>;
  * A mutator that rewrites structures where the map says they are; after an earlier mutation that
  * changed the file's length (a dropped stream, inserted padding) it flips bits instead.
  */
-const mapped = (fn: XzMutator): XzMutator => (rng, b, map) => (b.length === map.size ? fn(rng, b, map) : xzBitFlips(rng, b, map));
+const mapped =
+  (fn: XzMutator): XzMutator =>
+  (rng, b, map) =>
+    b.length === map.size ? fn(rng, b, map) : xzBitFlips(rng, b, map);
 type ModelMutator = (rng: Rng, m: WorkModel) => string;
 
 interface WorkModel extends BodyCompressModel {
@@ -159,7 +162,10 @@ const xzPadding: XzMutator = (rng, b, map) => {
   if (!s) return xzRandomBytes(rng, b, map);
   const extra = rng.pick([1, 2, 3, 5, 4096]);
   const fill = rng.chance(0.5) ? new Uint8Array(extra) : rng.bytes(extra);
-  return { bytes: concat([b.subarray(0, s.end), fill, b.subarray(s.end)]), what: `${extra} ${fill.some((x) => x) ? 'random' : 'zero'} bytes of padding after the first stream` };
+  return {
+    bytes: concat([b.subarray(0, s.end), fill, b.subarray(s.end)]),
+    what: `${extra} ${fill.some((x) => x) ? 'random' : 'zero'} bytes of padding after the first stream`,
+  };
 };
 
 const XZ_MUTATORS: MutatorTable<BodyCompressMap> = [
@@ -196,8 +202,15 @@ function lengthFields(b: Uint8Array): { at: number; width: 0 | 1 | 2 | 4; items:
       out.push({ at: pos, width: 0, items: 1 });
       pos += 1 + (t & 0x1f);
     } else {
-      const w = ({ 0xc4: 1, 0xc5: 2, 0xc6: 4, 0xc7: 1, 0xc8: 2, 0xc9: 4, 0xd9: 1, 0xda: 2, 0xdb: 4, 0xdc: 2, 0xdd: 4, 0xde: 2, 0xdf: 4 } as Record<number, 1 | 2 | 4>)[t];
-      const fixed = ({ 0xca: 4, 0xcb: 8, 0xcc: 1, 0xcd: 2, 0xce: 4, 0xcf: 8, 0xd0: 1, 0xd1: 2, 0xd2: 4, 0xd3: 8, 0xd4: 2, 0xd5: 3, 0xd6: 5, 0xd7: 9, 0xd8: 17 } as Record<number, number>)[t];
+      const w = (
+        { 0xc4: 1, 0xc5: 2, 0xc6: 4, 0xc7: 1, 0xc8: 2, 0xc9: 4, 0xd9: 1, 0xda: 2, 0xdb: 4, 0xdc: 2, 0xdd: 4, 0xde: 2, 0xdf: 4 } as Record<number, 1 | 2 | 4>
+      )[t];
+      const fixed = (
+        { 0xca: 4, 0xcb: 8, 0xcc: 1, 0xcd: 2, 0xce: 4, 0xcf: 8, 0xd0: 1, 0xd1: 2, 0xd2: 4, 0xd3: 8, 0xd4: 2, 0xd5: 3, 0xd6: 5, 0xd7: 9, 0xd8: 17 } as Record<
+          number,
+          number
+        >
+      )[t];
       if (fixed !== undefined) {
         pos += 1 + fixed;
         continue;
@@ -269,6 +282,9 @@ const deepNesting: ModelMutator = (rng, m) => {
   return `frame ${i}: key "deep" nested ${depth} deep`;
 };
 
+/** A decoded key or value as a mutation's description names it: its String() (a map key that is a map reads "[object Map]"). */
+const label = (v: unknown): string => String(v);
+
 /** Applies `fn` to one frame's decoded map and encodes it again. */
 function editFrame(rng: Rng, m: WorkModel, fn: (frame: Map<EncodableValue, EncodableValue>) => string): string {
   if (m.frames.length === 0) return 'no frames';
@@ -285,9 +301,10 @@ function editFrame(rng: Rng, m: WorkModel, fn: (frame: Map<EncodableValue, Encod
 function arraysOf(frame: Map<EncodableValue, EncodableValue>): { key: string; a: NdArray; set(a: EncodableValue): void }[] {
   const out: { key: string; a: NdArray; set(a: EncodableValue): void }[] = [];
   for (const [k, v] of frame) {
-    if (v instanceof NdArray) out.push({ key: String(k), a: v, set: (a) => frame.set(k, a) });
-    else if (Array.isArray(v) && v[0] instanceof NdArray) out.push({ key: String(k), a: v[0], set: (a) => (v[0] = a as PyValue) });
-    else if (v instanceof Map) for (const [k2, v2] of v) if (v2 instanceof NdArray) out.push({ key: `${String(k)}.${String(k2)}`, a: v2, set: (a) => v.set(k2 as PyValue, a as PyValue) });
+    if (v instanceof NdArray) out.push({ key: label(k), a: v, set: (a) => frame.set(k, a) });
+    else if (Array.isArray(v) && v[0] instanceof NdArray) out.push({ key: label(k), a: v[0], set: (a) => (v[0] = a as PyValue) });
+    else if (v instanceof Map)
+      for (const [k2, v2] of v) if (v2 instanceof NdArray) out.push({ key: `${label(k)}.${label(k2)}`, a: v2, set: (a) => v.set(k2 as PyValue, a as PyValue) });
   }
   return out;
 }
@@ -304,7 +321,19 @@ const wrongDtype: ModelMutator = (rng, m) =>
     return `${t.key} dtype ${t.a.dtype} → ${JSON.stringify(dtype)}`;
   });
 
-const SHAPES: number[][] = [[2 ** 31, 2 ** 31, 3], [1e9, 3], [0, 3], [2 ** 53, 1], [3], [], Array(40).fill(2), [2 ** 32 + 1, 3], [1, 1e9, 3], [6e9, 1e9, 3], [1, 2 ** 30, 2 ** 30]];
+const SHAPES: number[][] = [
+  [2 ** 31, 2 ** 31, 3],
+  [1e9, 3],
+  [0, 3],
+  [2 ** 53, 1],
+  [3],
+  [],
+  Array(40).fill(2),
+  [2 ** 32 + 1, 3],
+  [1, 1e9, 3],
+  [6e9, 1e9, 3],
+  [1, 2 ** 30, 2 ** 30],
+];
 
 const hugeShape: ModelMutator = (rng, m) =>
   editFrame(rng, m, (f) => {
@@ -332,14 +361,30 @@ const BAD_PAIRS: (() => EncodableValue)[] = [
 
 const badPair: ModelMutator = (rng, m) =>
   editFrame(rng, m, (f) => {
-    const keys = [...f.keys()].filter((k) => typeof k === 'string' && k.startsWith('qd_'));
+    const keys = [...f.keys()].filter((k): k is string => typeof k === 'string' && k.startsWith('qd_'));
     const key = keys.length ? rng.pick(keys) : rng.pick(['qd_vertices', 'qd_joints', 'qd_vertex_uncertainties']);
     const i = rng.int(BAD_PAIRS.length);
     f.set(key, BAD_PAIRS[i]!());
-    return `${String(key)} → bad pair #${i}`;
+    return `${key} → bad pair #${i}`;
   });
 
-const HOSTILE_KEYS: EncodableValue[] = ['../../evil', '/etc/passwd', 'x'.repeat(5000), 'a\u0000b', 'camera.rotvec_w2c', 'con', 'a/b', '..', '', 5, 1.5, null, true, Uint8Array.of(0x76, 0x65, 0x72, 0x74, 0x69, 0x63, 0x65, 0x73), 'vertices'];
+const HOSTILE_KEYS: EncodableValue[] = [
+  '../../evil',
+  '/etc/passwd',
+  'x'.repeat(5000),
+  'a\u0000b',
+  'camera.rotvec_w2c',
+  'con',
+  'a/b',
+  '..',
+  '',
+  5,
+  1.5,
+  null,
+  true,
+  Uint8Array.of(0x76, 0x65, 0x72, 0x74, 0x69, 0x63, 0x65, 0x73),
+  'vertices',
+];
 
 const hostileKey: ModelMutator = (rng, m) =>
   editFrame(rng, m, (f) => {
@@ -352,12 +397,22 @@ const hostileKey: ModelMutator = (rng, m) =>
 const cameraDamage: ModelMutator = (rng, m) =>
   editFrame(rng, m, (f) => {
     const cam = f.get('camera');
-    const value = rng.pick<EncodableValue>(['x', 5, null, [1, 2], new Map<EncodableValue, EncodableValue>([['rotvec_w2c', 'x'], ['intrinsic_matrix', [[1, 2], [3]]]]), new Map<EncodableValue, EncodableValue>([['f', NdArray.fromTyped(Float32Array.of(1), [1e9])]])]);
+    const value = rng.pick<EncodableValue>([
+      'x',
+      5,
+      null,
+      [1, 2],
+      new Map<EncodableValue, EncodableValue>([
+        ['rotvec_w2c', 'x'],
+        ['intrinsic_matrix', [[1, 2], [3]]],
+      ]),
+      new Map<EncodableValue, EncodableValue>([['f', NdArray.fromTyped(Float32Array.of(1), [1e9])]]),
+    ]);
     if (cam instanceof Map && rng.chance(0.6)) {
       const fields = [...cam.keys()];
       const field = fields.length ? rng.pick(fields) : 'rotvec_w2c';
       cam.set(field as PyValue, rng.pick<PyValue>(['x', null, [[1], [2, 3]], NdArray.fromTyped(Float64Array.of(1, 2), [7]), new Map()]));
-      return `camera field ${String(field)} damaged`;
+      return `camera field ${label(field)} damaged`;
     }
     f.set('camera', value);
     return 'camera replaced';
@@ -366,7 +421,7 @@ const cameraDamage: ModelMutator = (rng, m) =>
 const headerFields: ModelMutator = (rng, m) => {
   if (m.format !== 'v0.2') {
     // Legacy: the metadata's frame count.
-    const v = rng.pick<EncodableValue>([2 ** 53, -1, 1.5, 'x', 10 ** 9]);
+    const v = rng.pick([2 ** 53, -1, 1.5, 'x', 10 ** 9]);
     m.metadata = encodeMsgpack(new Map<EncodableValue, EncodableValue>([['n_frames', v]]));
     return `legacy metadata n_frames → ${String(v)}`;
   }
@@ -377,12 +432,12 @@ const headerFields: ModelMutator = (rng, m) => {
     return `header version → ${JSON.stringify(v)}`;
   }
   if (field === 'length') {
-    const v = rng.pick<EncodableValue>([2 ** 53, -1, 1.5, 'x', 0, m.frames.length + 5, 2n ** 64n - 1n, null]);
+    const v = rng.pick([2 ** 53, -1, 1.5, 'x', 0, m.frames.length + 5, 2n ** 64n - 1n, null]);
     m.headerFields.set('length', v);
     return `header length → ${String(v)}`;
   }
   if (field === 'data_start') {
-    const v = rng.pick<EncodableValue>([0, 1, 7, 2 ** 53, -5, 'x', 1e12, 2 ** 31, 'end', 'end+100', 'metadata']);
+    const v = rng.pick([0, 1, 7, 2 ** 53, -5, 'x', 1e12, 2 ** 31, 'end', 'end+100', 'metadata']);
     m.dataStart = v;
     return `header data_start → ${String(v)}`;
   }
@@ -392,7 +447,14 @@ const headerFields: ModelMutator = (rng, m) => {
 };
 
 const metadataDamage: ModelMutator = (rng, m) => {
-  const v = rng.pick<EncodableValue>(['x'.repeat(100_000), new Map([['n_frames', 'x']]), [1, [2, [3]]], NdArray.fromTyped(Float32Array.of(1), [2 ** 40]), 5, new Map([[Uint8Array.of(1), 2]])]);
+  const v = rng.pick<EncodableValue>([
+    'x'.repeat(100_000),
+    new Map([['n_frames', 'x']]),
+    [1, [2, [3]]],
+    NdArray.fromTyped(Float32Array.of(1), [2 ** 40]),
+    5,
+    new Map([[Uint8Array.of(1), 2]]),
+  ]);
   m.metadata = encodeMsgpack(v);
   return 'metadata replaced';
 };

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { errorDetail } from '../../src/core/errors';
 import { buildCase, type BuiltCase, type Seed } from './corpus';
 import { runTargets, type TargetResult } from './targets';
 
@@ -13,9 +14,7 @@ import { runTargets, type TargetResult } from './targets';
 export type ToRunner = { type: 'case'; index: number } | { type: 'stop' };
 
 export type FromRunner =
-  | { type: 'ready' }
-  | { type: 'built'; built: BuiltCase }
-  | { type: 'done'; index: number; results: TargetResult[]; rssMB: number; restart: boolean };
+  { type: 'ready' } | { type: 'built'; built: BuiltCase } | { type: 'done'; index: number; results: TargetResult[]; rssMB: number; restart: boolean };
 
 const runSeed = Number(process.env.FUZZ_SEED);
 const root = process.env.FUZZ_CHILD_DIR!;
@@ -29,7 +28,12 @@ process.on('unhandledRejection', (err) => void (escaped ??= err));
 
 const send = (m: FromRunner) => process.send!(m);
 
-const sha = async (p: string | null) => (p ? createHash('sha256').update(await readFile(p)).digest('hex') : '');
+const sha = async (p: string | null) =>
+  p
+    ? createHash('sha256')
+        .update(await readFile(p))
+        .digest('hex')
+    : '';
 
 async function runCase(index: number): Promise<void> {
   await rm(caseDir, { recursive: true, force: true });
@@ -44,12 +48,13 @@ async function runCase(index: number): Promise<void> {
   await new Promise((r) => setTimeout(r, 20));
   if (escaped) {
     const last = results[results.length - 1]!;
-    results.push({ target: `${last.target} (process)`, outcome: 'uncaught', failure: true, ms: 0, message: (escaped as Error)?.stack ?? String(escaped) });
+    results.push({ target: `${last.target} (process)`, outcome: 'uncaught', failure: true, ms: 0, message: errorDetail(escaped) });
   }
   const after = [await sha(built.input), await sha(built.partner)];
   if (before.join() !== after.join()) results.push({ target: 'input', outcome: 'input-modified', failure: true, ms: 0, message: 'an input file changed' });
   const stray = (await readdir(root)).filter((n) => n !== 'case');
-  if (stray.length) results.push({ target: 'output', outcome: 'escaped-output', failure: true, ms: 0, message: `written beside the case folder: ${stray.join(', ')}` });
+  if (stray.length)
+    results.push({ target: 'output', outcome: 'escaped-output', failure: true, ms: 0, message: `written beside the case folder: ${stray.join(', ')}` });
   // h5wasm cannot recover from an abort inside the HDF5 library: later files would all fail.
   const restart = results.some((r) => /HDF5 library (gave up|stopped)/.test(r.message ?? ''));
   send({ type: 'done', index, results, rssMB: Math.round(process.memoryUsage().rss / 2 ** 20), restart });
@@ -59,7 +64,13 @@ process.on('message', (m: ToRunner) => {
   if (m.type === 'stop') process.exit(0);
   runCase(m.index).catch((err: unknown) => {
     // A failure of the fuzzer itself (building the case): report it so the run stops loudly.
-    send({ type: 'done', index: m.index, results: [{ target: 'fuzzer', outcome: 'uncaught', failure: true, ms: 0, message: (err as Error)?.stack ?? String(err) }], rssMB: 0, restart: true });
+    send({
+      type: 'done',
+      index: m.index,
+      results: [{ target: 'fuzzer', outcome: 'uncaught', failure: true, ms: 0, message: (err as Error)?.stack ?? String(err) }],
+      rssMB: 0,
+      restart: true,
+    });
   });
 });
 

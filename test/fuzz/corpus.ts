@@ -47,7 +47,10 @@ export async function prepareSeeds(dir: string): Promise<Seed[]> {
 
 async function generatedSeeds(dir: string): Promise<Seed[]> {
   const marker = join(dir, 'seeds.json');
-  const version = createHash('sha256').update(await readFile(__filename)).update(await readFile(join(__dirname, '..', 'helpers', 'hostileSmc.ts'))).digest('hex');
+  const version = createHash('sha256')
+    .update(await readFile(__filename))
+    .update(await readFile(join(__dirname, '..', 'helpers', 'hostileSmc.ts')))
+    .digest('hex');
   const list: { id: string; partner?: string }[] = [
     { id: '0099_e7_anno.smc', partner: '0099_e7_raw.smc' },
     { id: '0099_e7_raw.smc', partner: '0099_e7_anno.smc' },
@@ -72,7 +75,11 @@ async function generatedSeeds(dir: string): Promise<Seed[]> {
   let flame: Record<string, { data: Float64Array; shape: number[] }>;
   try {
     const f0 = (await perf.flame(0))!;
-    flame = Object.fromEntries(Object.entries(f0).filter(([k]) => k !== 'albedos').map(([k, v]) => [k, { data: Float64Array.from(v.data), shape: v.shape }]));
+    flame = Object.fromEntries(
+      Object.entries(f0)
+        .filter(([k]) => k !== 'albedos')
+        .map(([k, v]) => [k, { data: Float64Array.from(v.data), shape: v.shape }]),
+    );
   } finally {
     perf.close();
   }

@@ -202,7 +202,8 @@ class Runner {
     };
     try {
       const ready = await take(Date.now() + 60_000);
-      if (typeof ready === 'string' || ready.type !== 'ready') throw new Error(`the fuzz child did not start (${String(ready)}): ${stderr}`);
+      if (typeof ready === 'string' || ready.type !== 'ready')
+        throw new Error(`the fuzz child did not start (${typeof ready === 'string' ? ready : JSON.stringify(ready)}): ${stderr}`);
       for (let done = 0; ; done++) {
         if (done >= 250) return true;
         const index = this.nextIndex();
@@ -322,9 +323,20 @@ function summarize(o: Options, runner: Runner, seconds: number) {
     slowest: [...runner.records]
       .sort((a, b) => b.ms - a.ms)
       .slice(0, 5)
-      .map((r) => ({ index: r.index, ms: r.ms, seed: r.built?.seed, what: r.built?.what, targets: r.results.map((t) => `${t.target} ${Math.round(t.ms)} ms`) })),
+      .map((r) => ({
+        index: r.index,
+        ms: r.ms,
+        seed: r.built?.seed,
+        what: r.built?.what,
+        targets: r.results.map((t) => `${t.target} ${Math.round(t.ms)} ms`),
+      })),
     limits: { timeoutS: o.timeoutS, memoryMB: o.memoryMB, heapMB: o.heapMB },
-    failures: runner.failures().map((r) => ({ index: r.index, seed: r.built?.seed, what: r.built?.what, results: r.results.filter((x) => x.failure).map((x) => `${x.target}: ${x.outcome}`) })),
+    failures: runner.failures().map((r) => ({
+      index: r.index,
+      seed: r.built?.seed,
+      what: r.built?.what,
+      results: r.results.filter((x) => x.failure).map((x) => `${x.target}: ${x.outcome}`),
+    })),
   };
 }
 
@@ -364,7 +376,7 @@ type Summary = ReturnType<typeof summarize>;
 const FOUND = [
   'A performance part or camera id holding a newline broke the one-line CLI error (names from files are now escaped in every message and report).',
   'A `/Camera` `num_frame` of 10^12 or Infinity (one changed attribute) ran the process out of memory building timelines; implausible counts are now ignored with a warning.',
-  "An image whose layout points past the end of the file made `bodycap extract` fail with an internal error (exit 1); such entries are now left out with a note, and a file that shrinks while copying is an input error.",
+  'An image whose layout points past the end of the file made `bodycap extract` fail with an internal error (exit 1); such entries are now left out with a note, and a file that shrinks while copying is an input error.',
   'A calibration `K` or `RT` of another shape crashed extraction planning (typed-array offset error); it now counts as no calibration.',
   "Audio whose dataspace claims a billion samples made the editor's audio request fail with an internal error; audio the file cannot hold is now left out with a warning, and a track too long for the webview is a classified `too-large` error.",
   'A landmark or FLAME dataset whose dataspace claims 2^31 to 2^40 rows made extraction allocate an array of that size (RangeError); the expected shape now comes from a dataset the file can hold, and damaged frames are NaN rows with a warning.',
@@ -374,7 +386,9 @@ const FOUND = [
 function resultsMarkdown(s: Summary, machine: string): string {
   const kinds = Object.entries(s.byKind).sort(([a], [b]) => a.localeCompare(b));
   const label: Record<string, string> = { smc: 'SMC (HDF5)', bodycompress: 'BodyCompress (.xz)' };
-  const fam = Object.entries(s.byFamily).map(([f, n]) => `${n.toLocaleString('en-US')} ${label[f] ?? 'not built'}`).join(', ');
+  const fam = Object.entries(s.byFamily)
+    .map(([f, n]) => `${n.toLocaleString('en-US')} ${label[f] ?? 'not built'}`)
+    .join(', ');
   return [
     '## Fuzzing (`npm run fuzz`)',
     '',
@@ -415,7 +429,9 @@ async function main(): Promise<number> {
   const seeds = await prepareSeeds(join(o.out, 'seeds'));
   const work = join(tmpdir(), `bcv-fuzz-${process.pid}`);
   await mkdir(work, { recursive: true });
-  process.stdout.write(`fuzz: seed ${o.seed}, ${o.only !== null ? `case ${o.only}` : o.minutes > 0 ? `${o.minutes} min` : `${o.cases} cases`}, ${o.jobs} jobs, ${seeds.length} seed files\n`);
+  process.stdout.write(
+    `fuzz: seed ${o.seed}, ${o.only !== null ? `case ${o.only}` : o.minutes > 0 ? `${o.minutes} min` : `${o.cases} cases`}, ${o.jobs} jobs, ${seeds.length} seed files\n`,
+  );
   const runnerJs = await buildRunner(join(work, 'bundle'));
   const runner = new Runner({ ...o, quiet: o.quiet && o.only === null }, JSON.stringify(seeds), work, runnerJs, await snapshotDist(join(work, 'dist')));
   try {
@@ -430,10 +446,14 @@ async function main(): Promise<number> {
     await writeFile(join(o.out, 'summary.md'), markdown(s));
     if (o.results) await writeResultsSection('fuzz', resultsMarkdown(s, machineLine()));
   }
-  process.stdout.write(`\n${s.cases} cases in ${s.seconds} s (seed ${s.seed}): ${s.failedCases} failed; case time p50 ${s.caseMs.p50} ms, p95 ${s.caseMs.p95} ms, max ${s.caseMs.max} ms; peak RSS ${s.maxRssMB} MB\n`);
+  process.stdout.write(
+    `\n${s.cases} cases in ${s.seconds} s (seed ${s.seed}): ${s.failedCases} failed; case time p50 ${s.caseMs.p50} ms, p95 ${s.caseMs.p95} ms, max ${s.caseMs.max} ms; peak RSS ${s.maxRssMB} MB\n`,
+  );
   process.stdout.write(markdown(s));
   if (o.only !== null) {
-    for (const r of runner.records) for (const t of r.results) process.stdout.write(`  ${t.target}: ${t.outcome} (${Math.round(t.ms)} ms)${t.message ? `\n      ${t.message.split('\n').join('\n      ')}` : ''}\n`);
+    for (const r of runner.records)
+      for (const t of r.results)
+        process.stdout.write(`  ${t.target}: ${t.outcome} (${Math.round(t.ms)} ms)${t.message ? `\n      ${t.message.split('\n').join('\n      ')}` : ''}\n`);
   }
   return s.failedCases > 0 ? 1 : 0;
 }

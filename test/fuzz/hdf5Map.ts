@@ -48,6 +48,7 @@ const SIGNATURES = ['TREE', 'SNOD', 'HEAP', 'GCOL', 'OHDR', 'OCHK'];
 /** Maps the structures of the HDF5 file at `path` (reads it fully; seeds are small). */
 export async function mapHdf5(path: string, bytes: Uint8Array): Promise<Hdf5Map> {
   const reads: Region[] = [];
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- kept to be called with .call(this) from the patch and put back afterwards
   const original = ByteSource.prototype.readSync;
   ByteSource.prototype.readSync = function (this: ByteSource, position: number, length: number) {
     if (this.path === path) reads.push({ start: position, end: position + length });
@@ -131,7 +132,8 @@ function headerMessages(b: Uint8Array, address: number, O: number, L: number, ba
     blocks.push([address + 16, uint(b, address + 8, 4)]);
   }
   for (let k = 0; k < blocks.length && k < 64; k++) {
-    let [p, len] = blocks[k]!;
+    const [start, len] = blocks[k]!;
+    let p = start;
     let end = p + len;
     if (v2 && k > 0) {
       p += 4; // OCHK

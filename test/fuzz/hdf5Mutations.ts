@@ -79,7 +79,10 @@ const truncate: Mutator = (rng, b, map) => {
   // The early EOF check catches a cut whose superblock disagrees; rewriting it lets the cut reach the readers.
   const fix = map.eofField !== null && map.eofField + map.offsetSize <= at && rng.chance(0.6);
   if (fix) put(out, map.eofField!, map.offsetSize, at);
-  return { bytes: out, what: `truncated at ${at} (boundary ${base}${delta ? ` ${delta > 0 ? '+' : ''}${delta}` : ''})${fix ? ', superblock EOF rewritten' : ''}` };
+  return {
+    bytes: out,
+    what: `truncated at ${at} (boundary ${base}${delta ? ` ${delta > 0 ? '+' : ''}${delta}` : ''})${fix ? ', superblock EOF rewritten' : ''}`,
+  };
 };
 
 const swapBlocks: Mutator = (rng, b, map) => {

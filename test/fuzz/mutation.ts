@@ -25,7 +25,14 @@ export function mutationCount(rng: Rng): number {
  * `count` mutations drawn from `table`, applied to a copy of `seed` in the order `rank` gives their
  * kinds (lowest first): the map describes the seed, so mutations that move or cut bytes go last.
  */
-export function applyMutations<M>(rng: Rng, seed: Uint8Array, map: M, table: MutatorTable<M>, count: number, rank: (kind: string) => number): Mutated & { kinds: string[] } {
+export function applyMutations<M>(
+  rng: Rng,
+  seed: Uint8Array,
+  map: M,
+  table: MutatorTable<M>,
+  count: number,
+  rank: (kind: string) => number,
+): Mutated & { kinds: string[] } {
   const chosen = Array.from({ length: count }, () => rng.weighted(table.map((m) => [m[0], m] as const)));
   chosen.sort((a, b) => rank(a[1]) - rank(b[1]));
   let bytes: Uint8Array = seed.slice();

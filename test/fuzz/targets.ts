@@ -206,7 +206,8 @@ async function checkOutputs(target: string, c: CaseFiles, out: string, before: s
 }
 
 /** What an extraction may write: `<actor>_<part>/` trees of the documented folders. */
-const EXTRACTED = /^[^/]+_[^/]+\/(extraction_info\.txt|size_summary\.txt|((from_anno|from_raw)\/)?(metadata|calibration|images|masks|audio|keypoints2d|keypoints3d|flame|uv_texture|scan_mesh|scan_mask|visualization)\/.+)$/;
+const EXTRACTED =
+  /^[^/]+_[^/]+\/(extraction_info\.txt|size_summary\.txt|((from_anno|from_raw)\/)?(metadata|calibration|images|masks|audio|keypoints2d|keypoints3d|flame|uv_texture|scan_mesh|scan_mask|visualization)\/.+)$/;
 const EXPORTED = /^(frame_\d{6}(_person_\d+)?\.(npz|ply|obj)|metadata\.json)$/;
 
 async function cliInfo(c: CaseFiles, rng: Rng): Promise<TargetResult> {

@@ -41,10 +41,14 @@ export async function largestAllocation<T>(fn: () => Promise<T>): Promise<{ byte
       },
     });
   }
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- the originals, put back as they were afterwards (they do not use `this`)
   const buffers = { alloc: Buffer.alloc, allocUnsafe: Buffer.allocUnsafe, allocUnsafeSlow: Buffer.allocUnsafeSlow };
-  Buffer.alloc = ((size: number, ...rest: unknown[]) => (record(size, 1), (buffers.alloc as (...a: unknown[]) => Buffer)(size, ...rest))) as typeof Buffer.alloc;
-  Buffer.allocUnsafe = ((size: number) => (record(size, 1), buffers.allocUnsafe(size))) as typeof Buffer.allocUnsafe;
-  Buffer.allocUnsafeSlow = ((size: number) => (record(size, 1), buffers.allocUnsafeSlow(size))) as typeof Buffer.allocUnsafeSlow;
+  Buffer.alloc = ((size: number, ...rest: unknown[]) => (
+    record(size, 1),
+    (buffers.alloc as (...a: unknown[]) => Buffer)(size, ...rest)
+  )) as typeof Buffer.alloc;
+  Buffer.allocUnsafe = (size: number) => (record(size, 1), buffers.allocUnsafe(size));
+  Buffer.allocUnsafeSlow = (size: number) => (record(size, 1), buffers.allocUnsafeSlow(size));
   let outcome: PromiseSettledResult<T>;
   try {
     outcome = { status: 'fulfilled', value: await fn() };

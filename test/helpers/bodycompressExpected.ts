@@ -13,13 +13,18 @@ export function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
+/** A frame of the reference, as far as these helpers read it: its vertices array's shape and leading values. */
+export interface ReferenceFrame {
+  values: { vertices: { shape: number[]; head?: number[]; values?: number[] } };
+}
+
 /** People in a frame of the reference: the leading dimension of its vertices. */
-export const peopleIn = (f: any): number => f.values.vertices.shape[0];
+export const peopleIn = (f: ReferenceFrame): number => f.values.vertices.shape[0]!;
 
 /** The first vertex of a frame of the reference, from its `head` (or `values` for small arrays); null when it has none. */
-export function firstVertexOf(f: any): number[] | null {
+export function firstVertexOf(f: ReferenceFrame): number[] | null {
   const v = f.values.vertices;
-  const flat: number[] = v.head ?? v.values;
+  const flat = (v.head ?? v.values)!;
   return flat.length >= 3 ? flat.slice(0, 3) : null;
 }
 

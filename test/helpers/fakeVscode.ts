@@ -161,9 +161,24 @@ const dismissed =
     return Promise.resolve(undefined);
   };
 
+/** What the fake does for calls that change nothing it records. */
+const nothing = (): void => undefined;
+
 const outputChannel = () => {
   const write = (m: string) => void recorded.log.push(m);
-  return { info: write, warn: write, error: write, debug: write, trace: write, appendLine: write, append: write, show() {}, hide() {}, clear() {}, dispose() {} };
+  return {
+    info: write,
+    warn: write,
+    error: write,
+    debug: write,
+    trace: write,
+    appendLine: write,
+    append: write,
+    show: nothing,
+    hide: nothing,
+    clear: nothing,
+    dispose: nothing,
+  };
 };
 
 const fake = {
@@ -191,7 +206,7 @@ const fake = {
     showTextDocument: async () => undefined,
     setStatusBarMessage: () => new Disposable(() => undefined),
     withProgress: <R>(_o: unknown, task: (p: { report(v: unknown): void }, t: vscodeTypes.CancellationToken) => Promise<R>) =>
-      task({ report() {} }, { isCancellationRequested: false, onCancellationRequested: new EventEmitter<unknown>().event }),
+      task({ report: nothing }, { isCancellationRequested: false, onCancellationRequested: new EventEmitter<unknown>().event }),
     tabGroups: { activeTabGroup: { activeTab: undefined }, all: [] },
   }),
   workspace: strict('workspace', {
@@ -268,7 +283,9 @@ export class FakeWebviewPanel {
 
   constructor(readonly viewType: string) {}
 
-  reveal(): void {}
+  reveal(): void {
+    // Nothing to show: the fake has no window.
+  }
 
   dispose(): void {
     if (this.disposed) return;
@@ -313,7 +330,7 @@ export class OpenDocument {
     const entry = recorded.editors.get(viewType);
     if (!entry) throw new Error(`no editor registered for ${viewType}`);
     const token = { isCancellationRequested: false, onCancellationRequested: new EventEmitter<unknown>().event };
-    const document = await entry.provider.openCustomDocument(Uri.file(path) as unknown as vscodeTypes.Uri, { backupId: undefined, untitledDocumentData: undefined }, token);
+    const document = await entry.provider.openCustomDocument(Uri.file(path), { backupId: undefined, untitledDocumentData: undefined }, token);
     return new OpenDocument(viewType, document, entry.provider);
   }
 
@@ -352,7 +369,14 @@ const BUG_LOG = /failed for|Unexpected error/;
 
 /** The first lines of bug reports logged since log line `start` (each once). */
 export function bugsLoggedSince(start: number): string[] {
-  return [...new Set(recorded.log.slice(start).filter((l) => BUG_LOG.test(l)).map((l) => l.split('\n')[0]!.slice(0, 300)))];
+  return [
+    ...new Set(
+      recorded.log
+        .slice(start)
+        .filter((l) => BUG_LOG.test(l))
+        .map((l) => l.split('\n')[0]!.slice(0, 300)),
+    ),
+  ];
 }
 
 /**
@@ -381,6 +405,7 @@ export function activateExtension(extensionRoot = resolve(__dirname, '..', '..')
   if (activated) return;
   activated = true;
   // Loaded only now, after the fake is installed.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- synchronous, and must run after the fake "vscode" module is installed
   const extension = require('../../src/extension/extension') as typeof import('../../src/extension/extension');
   const context = {
     subscriptions: [] as { dispose(): unknown }[],

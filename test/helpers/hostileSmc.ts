@@ -100,11 +100,4 @@ export const HOSTILE_CAMERAS: (string | [string, string])[] = [
   ['NNNNN', 'a\nb\rc'],
 ];
 
-export const HOSTILE_FRAME_KEYS: (string | [string, string])[] = [
-  ['ZZZZZZ', '/etc/x'],
-  ['YYYYYYY', '../../x'],
-  '99999999999999999999',
-  '-1',
-  '..',
-  '1e3',
-];
+export const HOSTILE_FRAME_KEYS: (string | [string, string])[] = [['ZZZZZZ', '/etc/x'], ['YYYYYYY', '../../x'], '99999999999999999999', '-1', '..', '1e3'];

@@ -12,7 +12,7 @@ import { encodeMsgpack, type EncodableValue } from '../../src/core/bodycompress/
 export function xzCompressSync(bytes: Uint8Array, blockSize?: number): Uint8Array {
   const args = ['-0', '-c', '-qq', '--check=crc64', ...(blockSize ? [`--block-size=${blockSize}`] : [])];
   const r = spawnSync('xz', args, { input: bytes, maxBuffer: 1 << 30 });
-  if (r.status !== 0) throw new Error(`xz failed: ${r.stderr}`);
+  if (r.status !== 0) throw new Error(`xz failed: ${r.stderr.toString()}`);
   return new Uint8Array(r.stdout.buffer, r.stdout.byteOffset, r.stdout.byteLength);
 }
 

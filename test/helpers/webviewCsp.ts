@@ -74,7 +74,7 @@ const attributes = (tag: string): Map<string, string> =>
 
 /** The facts of an HTML string as a provider serves it (our pages: double-quoted attributes). */
 export function pageFactsFromHtml(html: string): PageFacts {
-  const tags = [...html.matchAll(/<([a-zA-Z][\w-]*)\b([^>]*)>/g)].map((m) => ({ name: m[1]!.toLowerCase(), attrs: attributes(m[2]!), index: m.index! }));
+  const tags = [...html.matchAll(/<([a-zA-Z][\w-]*)\b([^>]*)>/g)].map((m) => ({ name: m[1]!.toLowerCase(), attrs: attributes(m[2]!), index: m.index }));
   const cspTag = tags.find((t) => t.name === 'meta' && t.attrs.get('http-equiv')?.toLowerCase() === 'content-security-policy');
   const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)].map((m) => {
     const a = attributes(m[1]!);

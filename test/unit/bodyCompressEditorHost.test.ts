@@ -12,7 +12,7 @@ import { BodyCompressSession } from '../../src/extension/bodycompress/bodyCompre
 import { bytesParam, ParamError } from '../../src/extension/kit/requestParams';
 import type { BodyCompressFrame, BodyCompressIndexState, BodyCompressOpened } from '../../src/protocol/bodyCompressProtocol';
 import { expectedJson, fixturePath } from '../helpers/fixtures';
-import { firstVertexOf, peopleIn } from '../helpers/bodycompressExpected';
+import { firstVertexOf, peopleIn, type ReferenceFrame } from '../helpers/bodycompressExpected';
 import { tempDir } from '../helpers/tempDir';
 
 const fixture = (name: string) => fixturePath('bodycompress', `${name}.xz`);
@@ -33,15 +33,23 @@ async function indexed(s: BodyCompressSession): Promise<BodyCompressIndexState> 
 }
 
 /** The webview shows the first vertex as float32 decimals: they must read back as the reference's float32. */
-function assertFirstVertex(frame: BodyCompressFrame, expected: any, at: string): void {
+function assertFirstVertex(frame: BodyCompressFrame, expected: ReferenceFrame, at: string): void {
   const want = firstVertexOf(expected);
   if (!want) {
     assert.equal(frame.firstVertex, null, at);
     return;
   }
   assert.ok(frame.firstVertex, at);
-  assert.deepEqual(frame.firstVertex.map((t) => Math.fround(Number(t))), want.map((x) => Math.fround(x)), at);
-  assert.deepEqual(Array.from(frame.persons[0]!.vertices!.subarray(0, 3)), want.map((x) => Math.fround(x)), at);
+  assert.deepEqual(
+    frame.firstVertex.map((t) => Math.fround(Number(t))),
+    want.map((x) => Math.fround(x)),
+    at,
+  );
+  assert.deepEqual(
+    Array.from(frame.persons[0]!.vertices!.subarray(0, 3)),
+    want.map((x) => Math.fround(x)),
+    at,
+  );
 }
 
 describe('a one-person SMPL file', () => {
@@ -62,8 +70,11 @@ describe('a one-person SMPL file', () => {
     // NLF metadata has no fps: 30 is assumed, and the page says so.
     assert.equal(o.fps, DEFAULT_FPS);
     assert.equal(o.fpsFromFile, false);
-    assert.deepEqual(o.worldUp, exp.metadata.world_up.values.map((x: number) => x + 0));
-    const meta = o.metadata as Record<string, any>;
+    assert.deepEqual(
+      o.worldUp,
+      exp.metadata.world_up.values.map((x: number) => x + 0),
+    );
+    const meta = o.metadata as { video_path: unknown; config: unknown; world_up: { values: unknown } };
     assert.equal(meta.video_path, exp.metadata.video_path);
     assert.deepEqual(meta.config, exp.metadata.config);
     assert.deepEqual(meta.world_up.values, exp.metadata.world_up.values);
@@ -84,20 +95,32 @@ describe('a one-person SMPL file', () => {
     const f = o.firstFrame!;
     const ef = exp.frames[0];
     const keys = f.keys.map((k) => k.key);
-    assert.deepEqual(keys.filter((k) => !k.includes('.')), ef.keys);
-    assert.deepEqual(keys.filter((k) => k.startsWith('camera.')), Object.keys(ef.values.camera).map((k) => `camera.${k}`));
+    assert.deepEqual(
+      keys.filter((k) => !k.includes('.')),
+      ef.keys,
+    );
+    assert.deepEqual(
+      keys.filter((k) => k.startsWith('camera.')),
+      Object.keys(ef.values.camera).map((k) => `camera.${k}`),
+    );
     const boxes = f.keys.find((k) => k.key === 'boxes')!;
     assert.equal(boxes.type, ef.values.boxes.dtype);
     assert.equal(boxes.shape, `(${ef.values.boxes.shape.join(', ')})`);
     const shown = JSON.parse(boxes.value) as number[][];
-    assert.deepEqual(shown.flat().map((x) => Math.fround(x)), ef.values.boxes.values.map((x: number) => Math.fround(x)));
+    assert.deepEqual(
+      shown.flat().map((x) => Math.fround(x)),
+      ef.values.boxes.values.map((x: number) => Math.fround(x)),
+    );
     const vertices = f.keys.find((k) => k.key === 'vertices')!;
     assert.equal(vertices.shape, `(${ef.values.vertices.shape.join(', ')})`);
     assert.equal(vertices.value, '', 'large arrays are not listed');
     // NLF's default camera: no rotation, at the origin, f = 1844.14 for 1920 × 1080.
     const cam = f.camera!;
     assert.deepEqual(cam.R, [1, 0, 0, 0, 1, 0, 0, 0, 1]);
-    assert.deepEqual(cam.K.slice(0, 6), ef.values.camera.intr.values.map((x: number) => Math.fround(x)));
+    assert.deepEqual(
+      cam.K.slice(0, 6),
+      ef.values.camera.intr.values.map((x: number) => Math.fround(x)),
+    );
     assert.deepEqual(cam.imageSize, [1920, 1080]);
   });
 
@@ -148,7 +171,10 @@ describe('people per frame and seeking', () => {
       }
       // A moving camera with distortion: its location is the reference's.
       const f3 = await s.handlers.frame({ frame: 3, uncertainties: false });
-      assert.deepEqual(f3.camera!.loc, exp.frames[3].values.camera.loc.values.map((x: number) => Math.fround(x)));
+      assert.deepEqual(
+        f3.camera!.loc,
+        exp.frames[3].values.camera.loc.values.map((x: number) => Math.fround(x)),
+      );
     } finally {
       await s.close();
     }

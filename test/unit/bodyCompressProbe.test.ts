@@ -28,7 +28,11 @@ test('legacy v0.1 file is recognised without a header', async () => {
 
 test('an xz that is not BodyCompress and a non-xz file get distinct errors', async () => {
   assert.equal(expectedJson('bodycompress', 'not_bodycompress').kind, 'not-bodycompress');
-  const code = (p: string) => probeBodyCompress(p).then(() => 'ok', (e: unknown) => (e instanceof InputError ? e.code : String(e)));
+  const code = (p: string) =>
+    probeBodyCompress(p).then(
+      () => 'ok',
+      (e: unknown) => (e instanceof InputError ? e.code : String(e)),
+    );
   assert.equal(await code(fixturePath('bodycompress', 'not_bodycompress.xz')), 'not-bodycompress');
   assert.equal(await code(fixturePath('smc', '0026_e0_anno.smc')), 'not-xz');
 });

@@ -50,7 +50,17 @@ test('export npz then compress the folder: the reference msgpack again', async (
   assert.deepEqual(await readdir(join(dir, 'frames')), ['frame_000000.npz', 'frame_000001.npz', 'frame_000002.npz', 'metadata.json']);
   const z = await NpzReader.open(join(dir, 'frames', 'frame_000001.npz'));
   try {
-    assert.deepEqual(z.names, ['boxes', 'camera.rotvec_w2c', 'camera.loc', 'camera.intr', 'camera.up', 'vertices', 'joints', 'vertex_uncertainties', 'joint_uncertainties']);
+    assert.deepEqual(z.names, [
+      'boxes',
+      'camera.rotvec_w2c',
+      'camera.loc',
+      'camera.intr',
+      'camera.up',
+      'vertices',
+      'joints',
+      'vertex_uncertainties',
+      'joint_uncertainties',
+    ]);
     assertTypedJson(await z.read('vertices'), exp.frames[1].values.vertices, 'vertices');
     assertTypedJson(await z.read('camera.intr'), exp.frames[1].values.camera.intr, 'camera.intr');
   } finally {

@@ -16,7 +16,7 @@ import { expectedJson } from '../helpers/fixtures';
 function wireObjects(exp: { wire: { data_msgpack_b64: string } }): Uint8Array[] {
   const data = new Uint8Array(Buffer.from(exp.wire.data_msgpack_b64, 'base64'));
   const out: Uint8Array[] = [];
-  for (let pos = 0; pos < data.length; ) {
+  for (let pos = 0; pos < data.length;) {
     const end = skipObject(data, pos);
     assert.notEqual(end, INCOMPLETE);
     out.push(data.subarray(pos, end));
@@ -55,7 +55,16 @@ function inputFrame(values: Record<string, unknown>, keys: string[]): Map<string
     const v = values[k] as Record<string, unknown>;
     if (v && typeof v === 'object' && v.$type === 'Camera') {
       const arr = (x: unknown) => (fromJsonValue(x) as NdArray).values() as Float32Array;
-      m.set(k, new Camera({ R: arr(v.R), t: arr(v.t), intrinsicMatrix: arr(v.intrinsic_matrix), distortionCoeffs: arr(v.distortion_coeffs), worldUp: arr(v.world_up) }));
+      m.set(
+        k,
+        new Camera({
+          R: arr(v.R),
+          t: arr(v.t),
+          intrinsicMatrix: arr(v.intrinsic_matrix),
+          distortionCoeffs: arr(v.distortion_coeffs),
+          worldUp: arr(v.world_up),
+        }),
+      );
     } else m.set(k, fromTuples(v));
   }
   return m;
@@ -82,31 +91,62 @@ test('extra_keys_small: the writer turns the reference inputs (Camera object inc
     if (i === 1) {
       const cam = frame.get('camera') as Map<PyValue, PyValue>;
       cam.set('rotvec_w2c', [0.1, new PyFloat(0), new PyFloat(0)]);
-      cam.set('loc', [1, 2, 3].map((x) => new PyFloat(x)));
-      cam.set('intr', [[1000, 0, 640], [0, 1000, 360]].map((r) => r.map((x) => new PyFloat(x))));
+      cam.set(
+        'loc',
+        [1, 2, 3].map((x) => new PyFloat(x)),
+      );
+      cam.set(
+        'intr',
+        [
+          [1000, 0, 640],
+          [0, 1000, 360],
+        ].map((r) => r.map((x) => new PyFloat(x))),
+      );
     }
     assert.equal(Buffer.compare(encodeFrame(frame as never), objects[i]!), 0, `frame ${i}`);
   });
 });
 
 test('quantization: numpy rounding half to even and float32 arithmetic', () => {
-  for (const [y, r] of [[2000.5, 2000], [2001.5, 2002], [5.5, 6], [-0.5, -0], [25.5, 26], [-2.5, -2], [-3.5, -4], [0.49999999999999994, 0]] as const) {
+  for (const [y, r] of [
+    [2000.5, 2000],
+    [2001.5, 2002],
+    [5.5, 6],
+    [-0.5, -0],
+    [25.5, 26],
+    [-2.5, -2],
+    [-3.5, -4],
+    [0.49999999999999994, 0],
+  ] as const) {
     assert.ok(Object.is(roundHalfEven(y), r), `${y} → ${roundHalfEven(y)}`);
   }
   // 0.01275 m × 2000 rounds in float32 to 25.5 first, then to 26 steps (spec §8.2).
   const u = NdArray.fromTyped(Float32Array.of(0.01275), [1, 1]);
-  const bytes = encodeFrame({ vertices: NdArray.fromTyped(new Float32Array(3), [1, 1, 3]), joints: NdArray.fromTyped(new Float32Array(0), [1, 0, 3]), vertex_uncertainties: u });
+  const bytes = encodeFrame({
+    vertices: NdArray.fromTyped(new Float32Array(3), [1, 1, 3]),
+    joints: NdArray.fromTyped(new Float32Array(0), [1, 0, 3]),
+    vertex_uncertainties: u,
+  });
   const back = decodeFrame(bytes, 0).values.get('vertex_uncertainties') as NdArray;
   assert.equal((back.values() as Float32Array)[0], Math.fround(26 / 2000));
   // Sums are exact (no int32 wrap) and divided in float32, as the reference does.
   assert.deepEqual(Array.from(dequantize(Int32Array.of(-2147483648, -2147483648, 5), [3, 1], 2, -2)), [-1073741824, -2147483648, -2147483648]);
-  assert.deepEqual(Array.from(dequantize(Int32Array.of(10, 1), [2], 3.3333333333333335, -1)), [Math.fround(10 / Math.fround(10 / 3)), Math.fround(11 / Math.fround(10 / 3))]);
+  assert.deepEqual(Array.from(dequantize(Int32Array.of(10, 1), [2], 3.3333333333333335, -1)), [
+    Math.fround(10 / Math.fround(10 / 3)),
+    Math.fround(11 / Math.fround(10 / 3)),
+  ]);
 });
 
 test('the writer refuses NaN, infinities and coordinates beyond the quantization range', () => {
-  const frame = (v: number[]) => ({ vertices: NdArray.fromTyped(Float32Array.from(v), [1, v.length / 3, 3]), joints: NdArray.fromTyped(new Float32Array(0), [1, 0, 3]) });
+  const frame = (v: number[]) => ({
+    vertices: NdArray.fromTyped(Float32Array.from(v), [1, v.length / 3, 3]),
+    joints: NdArray.fromTyped(new Float32Array(0), [1, 0, 3]),
+  });
   const invalid = (err: unknown) => err instanceof InputError && err.code === 'invalid-value';
-  assert.throws(() => encodeFrame(frame([0, 0, NaN])), (e: unknown) => invalid(e) && /NaN at \[0, 0, 2\]/.test((e as Error).message));
+  assert.throws(
+    () => encodeFrame(frame([0, 0, NaN])),
+    (e: unknown) => invalid(e) && (e as Error).message.includes('NaN at [0, 0, 2]'),
+  );
   assert.throws(() => encodeFrame(frame([Infinity, 0, 0])), invalid);
   assert.throws(() => encodeFrame(frame([2e9, 0, 0])), invalid); // 4e9 steps: not an int32
   assert.throws(() => encodeFrame(frame([1e9, 0, 0, -1e9, 0, 0])), invalid); // each fits, the difference does not
@@ -144,5 +184,8 @@ test('msgpack: Python value types survive a round trip; bad input is refused, no
   // A map claiming 4 billion entries in 5 bytes: incomplete, not an allocation.
   assert.throws(() => decodeMsgpack(new Uint8Array([0xdf, 0xff, 0xff, 0xff, 0xff])), /exceeds/);
   assert.equal(skipObject(new Uint8Array([0xc6, 0xff, 0xff, 0xff, 0xff, 0]), 0), INCOMPLETE);
-  assert.throws(() => decodeFrame(new Uint8Array([0x2a]), 7), (e: unknown) => e instanceof InputError && /Frame 7 is not a map/.test((e as Error).message));
+  assert.throws(
+    () => decodeFrame(new Uint8Array([0x2a]), 7),
+    (e: unknown) => e instanceof InputError && (e as Error).message.includes('Frame 7 is not a map'),
+  );
 });

@@ -91,20 +91,21 @@ for (const engine of ENGINES) {
 
   test(`not BodyCompress (${engine}): an xz of text and a non-xz file get distinct errors`, async () => {
     assert.equal(expectedJson('bodycompress', 'not_bodycompress').kind, 'not-bodycompress');
-    const code = (p: string) => openBodyCompress(p, { engine }).then(
-      async (f) => {
-        await f.close();
-        return 'opened';
-      },
-      (e: unknown) => (e instanceof InputError ? e.code : String(e)),
-    );
+    const code = (p: string) =>
+      openBodyCompress(p, { engine }).then(
+        async (f) => {
+          await f.close();
+          return 'opened';
+        },
+        (e: unknown) => (e instanceof InputError ? e.code : String(e)),
+      );
     assert.equal(await code(bc('not_bodycompress')), 'not-bodycompress');
     assert.equal(await code(fixturePath('bodycompress', 'README.md')), 'not-xz');
     assert.equal(await code(fixturePath('bodycompress', 'missing.xz')), 'not-found');
   });
 }
 
-test('random access on a multi-block file decodes from the frame\'s block and matches the reference', async () => {
+test("random access on a multi-block file decodes from the frame's block and matches the reference", async () => {
   const exp = expectedJson('bodycompress', 'long_300f_multiblock');
   for (const engine of ENGINES) {
     const f = await openBodyCompress(bc('long_300f_multiblock'), { engine, prefetch: 1 });
@@ -164,7 +165,13 @@ test('a file whose writer never reached close() (data_start nil) still yields it
   const bytes = await readFile(bc('worked_example'));
   // The header the writer puts first, before it knows the length and where the frames start.
   const initial = await compressBuffer(
-    encodeMsgpack(new Map<string, number[] | number | null>([['__bodycompress_version__', [0, 2, 1]], ['length', 0], ['data_start', null]])),
+    encodeMsgpack(
+      new Map<string, number[] | number | null>([
+        ['__bodycompress_version__', [0, 2, 1]],
+        ['length', 0],
+        ['data_start', null],
+      ]),
+    ),
     defaultCompressor(),
   );
   const metadataStart = exp.container.streams[1].offset;

@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { cli } from '../helpers/cli';
 import { expectedJson, fixturePath } from '../helpers/fixtures';
 import { tempDir } from '../helpers/tempDir';
@@ -48,7 +50,7 @@ test('info --json on every SMC fixture: header, cameras, contents and pair match
     assert.deepEqual(j.actorInfo, { age: a.age, color: a.color, gender: a.gender, height: a.height, weight: a.weight });
     assert.deepEqual(j.cameraInfo, { numDevice: exp.camera_info.num_device, numFrame: exp.camera_info.num_frame, resolution: exp.camera_info.resolution });
     assert.deepEqual(Object.keys(j.cameras).sort(), exp.cameras.ids);
-    for (const [id, c] of Object.entries<any>(exp.cameras.per_camera)) {
+    for (const [id, c] of Object.entries<{ frames: { color?: number[]; mask?: number[] } }>(exp.cameras.per_camera)) {
       assert.deepEqual(j.cameras[id], { color: c.frames.color?.length ?? 0, mask: c.frames.mask?.length ?? 0 });
     }
     assert.deepEqual(j.missingFrames, {});
@@ -79,12 +81,21 @@ test('info on an SMC prints a readable summary with a contents table', async () 
   assert.match(r.out, /^Pair\s+.*0026_s1_all_anno\.smc$/m);
 });
 
+/** A performance in `info --json` of a folder, as far as the test reads it. */
+interface FolderPerformance {
+  actorId: string;
+  performancePart: string;
+  anno: { size: number } | null;
+  raw: { size: number } | null;
+  problems: string[];
+}
+
 test('info on a folder lists its performances, paired', async () => {
   const dir = fixturePath('smc', '');
   const j = JSON.parse((await cli('info', dir, '--json')).out);
   assert.equal(j.format, 'smc-folder');
   assert.deepEqual(
-    j.performances.map((p: any) => [p.actorId, p.performancePart, p.anno?.size, p.raw?.size, p.problems]),
+    j.performances.map((p: FolderPerformance) => [p.actorId, p.performancePart, p.anno?.size, p.raw?.size, p.problems]),
     ['e0', 'h0', 's1_all'].map((part) => [
       '0026',
       part,
@@ -94,15 +105,16 @@ test('info on a folder lists its performances, paired', async () => {
     ]),
   );
   assert.equal(j.performances[0].cameraInfo.numFrame, 3);
-  assert.deepEqual(j.unrecognized.map((p: string) => p.split('/').at(-1)), ['broken_truncated.smc', 'not_an_smc.smc']);
+  assert.deepEqual(
+    j.unrecognized.map((p: string) => p.split('/').at(-1)),
+    ['broken_truncated.smc', 'not_an_smc.smc'],
+  );
   const r = await cli('info', dir);
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /^0026\s+s1_all\s+speech\s+6\s+586\.7 KB\s+960\.9 KB\s+ok$/m);
 });
 
 test('info classifies every kind of bad SMC input with exit 2 and one line', async () => {
-  const { writeFile } = await import('node:fs/promises');
-  const { join } = await import('node:path');
   const dir = await tempDir('cli');
   await writeFile(join(dir, 'text.smc'), 'not HDF5');
   await writeFile(join(dir, 'empty.smc'), '');

@@ -18,7 +18,10 @@ test('frame ranges: Python slices or one frame; bad text says what is wrong', ()
   assert.deepEqual(parseFrameRange(' 10:20:5 '), { start: 10, end: 20, step: 5 });
   assert.deepEqual(parseFrameRange(':'), { start: 0, end: Infinity, step: 1 });
   for (const r of ['3:', '0:9:2', '7']) assert.equal(formatFrameRange(parseFrameRange(r)), r === '7' ? '7:8' : r);
-  assert.throws(() => parseFrameRange('a:b'), (e: unknown) => e instanceof InputError && /start must be a whole number ≥ 0 \(got "a"\)/.test(e.message));
+  assert.throws(
+    () => parseFrameRange('a:b'),
+    (e: unknown) => e instanceof InputError && e.message.includes('start must be a whole number ≥ 0 (got "a")'),
+  );
   assert.throws(() => parseFrameRange('0:10:0'), /step must be at least 1/);
   assert.throws(() => parseFrameRange('1:2:3:4'), /give start:end:step/);
   assert.throws(() => parseFrameRange(''), /give start:end:step or a frame number/);
@@ -33,7 +36,13 @@ test('export a range, then compress the folder back: the same frames; earlier ex
   assert.deepEqual(seen, [2, 5, 8, 11]);
   assert.deepEqual(r, { frames: 4, files: 5, leftOut: [] });
   await writeFile(join(dir, 'notes.txt'), 'mine');
-  assert.deepEqual((await existingExportFiles(dir, 'npz')).sort(), ['frame_000002.npz', 'frame_000005.npz', 'frame_000008.npz', 'frame_000011.npz', 'metadata.json']);
+  assert.deepEqual((await existingExportFiles(dir, 'npz')).sort(), [
+    'frame_000002.npz',
+    'frame_000005.npz',
+    'frame_000008.npz',
+    'frame_000011.npz',
+    'metadata.json',
+  ]);
   assert.deepEqual(await existingExportFiles(dir, 'ply'), ['metadata.json']);
 
   // What export writes needs no questions when compressed again.
@@ -77,6 +86,9 @@ test('cancelling an export removes what it wrote and the folder it made, and kee
 test('export errors: a range past the end, and a file that is not BodyCompress', async () => {
   const dir = await tempDir('export');
   await assert.rejects(exportFrames(bc('worked_example'), join(dir, 'x'), { range: parseFrameRange('5:') }), /No frame in 5: exists/);
-  await assert.rejects(exportFrames(bc('not_bodycompress'), join(dir, 'y')), (e: unknown) => e instanceof InputError && /not a BodyCompress file/.test(e.message));
+  await assert.rejects(
+    exportFrames(bc('not_bodycompress'), join(dir, 'y')),
+    (e: unknown) => e instanceof InputError && e.message.includes('not a BodyCompress file'),
+  );
   assert.deepEqual(await readdir(dir), ['x'], 'no folder for a file that cannot be read');
 });

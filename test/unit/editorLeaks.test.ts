@@ -95,7 +95,7 @@ const WRITING_JOBS: Record<string, (path: string, out: string) => Promise<string
     const { performances } = await resolveInputs([path]);
     const [item] = await extractInWorkers(performances, { preset: 'sample' }, out, { version: 'test', concurrency: 1 });
     assert.equal(item?.error, null, item?.error?.message);
-    return `${item!.result!.filesWritten} files extracted`;
+    return `${item.result!.filesWritten} files extracted`;
   },
   'bodyCapture.bodycompress': async (path, out) => {
     const r = await exportFrames(path, out, { format: 'npz', range: { start: 0, end: 40, step: 1 } });

@@ -29,7 +29,7 @@ async function compareReaders(path: string): Promise<{ datasets: number; native:
       assert.deepEqual(attrs(native), attrs(lib), `attributes of ${p}`);
       const a = native.children(p);
       // h5wasm cannot name a valid soft link's target; everything else must agree.
-      const untargeted = (links: typeof a) => links?.map(({ target: _target, ...l }) => l);
+      const untargeted = (links: typeof a) => links?.map((l) => ({ ...l, target: undefined }));
       assert.deepEqual(untargeted(a), untargeted(lib.children(p)), `members of ${p}`);
       for (const c of a ?? []) {
         if (c.kind === 'group') await walk(c.path);
@@ -70,7 +70,10 @@ test('not_an_smc.smc: the generic tree walker lists every group, dataset and att
   try {
     await checkHdf5Inventory({ hdf5: file }, expectedJson('smc', 'not_an_smc').hdf5);
     const tree = hdf5Tree(file, '/', { depth: 1 });
-    assert.deepEqual(tree.children?.map((c) => [c.name, c.kind, c.childCount]), [['data', 'group', 2]]);
+    assert.deepEqual(
+      tree.children?.map((c) => [c.name, c.kind, c.childCount]),
+      [['data', 'group', 2]],
+    );
     assert.equal(tree.children?.[0]?.children, undefined, 'depth 1 does not expand members of members');
     const summary = summarizeTree(hdf5Tree(file));
     assert.deepEqual(summary, { groups: 2, datasets: 2, bytes: 3 * 4 + 12 * 4, storedBytes: 3 * 4 + 12 * 4 });
@@ -83,14 +86,18 @@ test('not_an_smc.smc: the generic tree walker lists every group, dataset and att
 async function writeVarietyFile(path: string, format: Hdf5Format): Promise<void> {
   const w = await Hdf5Writer.create(path, format);
   try {
-    w.attrs('/', { title: 'variety', count: 7n, ratio: 0.5, dims: BigInt64Array.of(3n, 4n), 'ünïcode': 'µ-metre' });
+    w.attrs('/', { title: 'variety', count: 7n, ratio: 0.5, dims: BigInt64Array.of(3n, 4n), ünïcode: 'µ-metre' });
     const wave = Float32Array.from({ length: 20000 }, (_, i) => Math.sin(i / 10));
     w.dataset('/audio/chunked', wave, { shape: [10000, 2], chunks: [1000, 2], gzip: 6 });
     // Unfiltered chunks are stored whole, the partial last one included: 4 × 3000 × 2 × 4 bytes.
     w.dataset('/audio/plainChunks', wave, { shape: [10000, 2], chunks: [3000, 2] });
     w.dataset('/audio/rate', BigInt64Array.of(48000n), { shape: [] });
     // More members than fit a compact group in the newer format (dense storage there).
-    for (let i = 0; i < 30; i++) w.dataset(`/frames/${i}`, Uint8Array.from({ length: 500 + i }, (_, j) => (i * 7 + j) & 0xff));
+    for (let i = 0; i < 30; i++)
+      w.dataset(
+        `/frames/${i}`,
+        Uint8Array.from({ length: 500 + i }, (_, j) => (i * 7 + j) & 0xff),
+      );
     w.dataset('/empty', new Float64Array(0), { shape: [0, 3] });
     w.softLink('/frames/7', '/alias');
     w.softLink('/nowhere', '/dangling');
@@ -126,7 +133,10 @@ for (const format of ['h5py', 'latest'] as const) {
       // Values: rows along the first axis, scalars, streams in pieces, empty datasets.
       const rows = (await native.readRows('/audio/chunked', 9998, 10))!;
       assert.deepEqual(rows.shape, [2, 2]);
-      assert.deepEqual(Array.from(rows.data as Float32Array), [19996, 19997, 19998, 19999].map((i) => Math.fround(Math.sin(i / 10))));
+      assert.deepEqual(
+        Array.from(rows.data as Float32Array),
+        [19996, 19997, 19998, 19999].map((i) => Math.fround(Math.sin(i / 10))),
+      );
       const rate = (await native.readArray('/audio/rate'))!;
       assert.deepEqual([rate.shape, Array.from(rate.data as BigInt64Array)], [[], [48000n]]);
       const pieces: Uint8Array[] = [];
@@ -135,12 +145,21 @@ for (const format of ['h5py', 'latest'] as const) {
       assert.equal(sha256(Buffer.concat(pieces)), sha256((await native.readBytes('/audio/chunked'))!));
       const framePieces: Uint8Array[] = [];
       for await (const piece of native.streamBytes('/frames/29', 100)) framePieces.push(piece);
-      assert.deepEqual(framePieces.map((p) => p.length), [100, 100, 100, 100, 100, 29]);
+      assert.deepEqual(
+        framePieces.map((p) => p.length),
+        [100, 100, 100, 100, 100, 29],
+      );
       assert.deepEqual((await native.readArray('/empty'))!.shape, [0, 3]);
       assert.deepEqual(Array.from((await native.readArray('/ints'))!.data as Int32Array), [1, -2, 3]);
       assert.deepEqual(
         native.attributes('/').map((a) => [a.name, a.dtype.name]),
-        [['count', 'int64'], ['dims', 'int64'], ['ratio', 'float64'], ['title', 'vlen-string'], ['ünïcode', 'vlen-string']],
+        [
+          ['count', 'int64'],
+          ['dims', 'int64'],
+          ['ratio', 'float64'],
+          ['title', 'vlen-string'],
+          ['ünïcode', 'vlen-string'],
+        ],
       );
       assert.equal(native.attribute('/', 'title'), 'variety');
       assert.equal(native.attribute('/', 'ünïcode'), 'µ-metre');
@@ -156,7 +175,13 @@ for (const format of ['h5py', 'latest'] as const) {
       assert.equal(native.kind('/dangling'), 'soft-link');
       const links = native.children('/')!.filter((l) => l.name === 'alias' || l.name === 'dangling');
       if (native.fallbackCount === 0) {
-        assert.deepEqual(links.map((l) => [l.name, l.kind, l.target]), [['alias', 'dataset', '/frames/7'], ['dangling', 'soft-link', '/nowhere']]);
+        assert.deepEqual(
+          links.map((l) => [l.name, l.kind, l.target]),
+          [
+            ['alias', 'dataset', '/frames/7'],
+            ['dangling', 'soft-link', '/nowhere'],
+          ],
+        );
       }
     } finally {
       native.close();
@@ -314,8 +339,8 @@ test('HDF5 library error stacks are reduced to their cause', () => {
     'HDF5-DIAG: Error detected in HDF5 (2.0.0):',
     '  #000: H5D.c line 401 in H5Dopen2(): unable to synchronously open dataset',
     '    major: Dataset',
-    '    minor: Can\'t open object',
-    '  #001: H5Gloc.c line 421 in H5G_loc_find(): object \'x\' doesn\'t exist',
+    "    minor: Can't open object",
+    "  #001: H5Gloc.c line 421 in H5G_loc_find(): object 'x' doesn't exist",
     '    major: Symbol table',
     '    minor: Object not found',
   ].join('\n');

@@ -81,7 +81,10 @@ test('a hostile SMC (camera keys ../../evil, /etc/x, .., a\\.., CON, long, newli
   // Only frames 0..2 (numeric keys); the hostile frame keys are not files.
   const frames = created.filter((p) => p.startsWith(`${perf}from_raw/images/cam_00/`) && !p.endsWith('/')).map((p) => p.split('/').pop());
   assert.deepEqual(frames, ['frame_000000.jpg', 'frame_000001.jpg', 'frame_000002.jpg']);
-  assert.deepEqual(created.filter((p) => p.includes('uv_texture/') && !p.endsWith('/')), [`${perf}from_raw/uv_texture/frame_000000.jpg`]);
+  assert.deepEqual(
+    created.filter((p) => p.includes('uv_texture/') && !p.endsWith('/')),
+    [`${perf}from_raw/uv_texture/frame_000000.jpg`],
+  );
 
   // Every refused name is reported, escaped, with its reason.
   const info = await readFile(join(s.out, '0099_e7', 'extraction_info.txt'), 'utf8');
@@ -96,7 +99,7 @@ test('a hostile SMC (camera keys ../../evil, /etc/x, .., a\\.., CON, long, newli
   ];
   for (const [id, why] of reasons) assert.ok(info.includes(`Camera id ${id} cannot be used in a file name (${why}); its data is left out`), `${id}\n${info}`);
   assert.match(info, /\/Camera\/00\/color has 6 members that are not frame numbers \(.*\.\.\/\.\.\/x, …\); they are ignored/);
-  assert.ok(!/[\r\u0000]/.test(info), 'the report holds no control character');
+  assert.ok(!info.includes('\r') && !info.includes('\u0000'), 'the report holds no control character');
 });
 
 test('an actor id or part that is a path, a device name, too long or holds a NUL is refused: nothing is written', async () => {
@@ -113,13 +116,18 @@ test('an actor id or part that is a path, a device name, too long or holds a NUL
   ];
   for (const [i, c] of cases.entries()) {
     const path = join(s.input, `case${i}_raw.smc`);
-    await writeHostileSmc(path, parts, { cameras: ['25'], ...(c.actorId ? { actorId: c.actorId } : {}), ...(c.part ? { part: c.part } : {}), ...(c.patch ? { patches: [c.patch] } : {}) });
+    await writeHostileSmc(path, parts, {
+      cameras: ['25'],
+      ...(c.actorId ? { actorId: c.actorId } : {}),
+      ...(c.part ? { part: c.part } : {}),
+      ...(c.patch ? { patches: [c.patch] } : {}),
+    });
     const before = await snapshot(s.root);
     const r = await cli('extract', path, '--out', s.out);
     assert.equal(r.code, 2, `${c.shown}: ${r.err}`);
     const lines = r.err.trimEnd().split('\n');
     assert.equal(lines.length, 1, r.err);
-    assert.ok(lines[0]!.includes(` ${c.shown} in `) && /cannot name an output folder: it /.test(lines[0]!), lines[0]);
+    assert.ok(lines[0]!.includes(` ${c.shown} in `) && lines[0]!.includes('cannot name an output folder: it '), lines[0]);
     assert.deepEqual(added(before, await snapshot(s.root)), [], 'nothing is written');
   }
   await noEscapeIntoTmp(tmpBefore);
@@ -130,7 +138,12 @@ test('BodyCompress keys that cannot name an .npz member are left out of an expor
   const s = await sandbox('bc');
   const hostile = ['../../evil', '/etc/passwd', '..', 'a/b', 'a\\b', 'a\u0000b', 'x'.repeat(300), 'con', ''];
   const array = () => NdArray.fromTyped(Float32Array.of(1, 2, 3));
-  const frame = new Map<string, unknown>([['good', array()], ...hostile.map((k) => [k, array()] as [string, unknown]), ['camera', new Map([['f', array()]])], ['camera.f', array()]]);
+  const frame = new Map<string, unknown>([
+    ['good', array()],
+    ...hostile.map((k) => [k, array()] as [string, unknown]),
+    ['camera', new Map([['f', array()]])],
+    ['camera.f', array()],
+  ]);
   const path = join(s.input, 'keys.xz');
   await writeFile(path, rawBodyCompress({ frames: [encodeMsgpack(frame as never), encodeMsgpack(frame as never)] }));
   const before = await snapshot(s.root);
@@ -139,7 +152,9 @@ test('BodyCompress keys that cannot name an .npz member are left out of an expor
   const warnings = r.err.trimEnd().split('\n');
   assert.equal(warnings.length, hostile.length + 1, 'one warning per key, not per frame');
   for (const w of warnings) assert.match(w, /^bodycap: warning: The key ".*" cannot name an array in an \.npz \(.+\); it is left out$/);
-  assert.ok(warnings.some((w) => w.includes('"a\\u0000b"')) && warnings.some((w) => w.includes('"camera.f"') && w.includes('another array of the frame has that name')));
+  assert.ok(
+    warnings.some((w) => w.includes('"a\\u0000b"')) && warnings.some((w) => w.includes('"camera.f"') && w.includes('another array of the frame has that name')),
+  );
   assert.deepEqual(added(before, await snapshot(s.root)), ['a/b/out/', 'a/b/out/frame_000000.npz', 'a/b/out/frame_000001.npz', 'a/b/out/metadata.json']);
   const npz = await NpzReader.open(join(s.out, 'frame_000000.npz'));
   try {

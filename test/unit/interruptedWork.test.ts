@@ -20,7 +20,10 @@ import { tempDir } from '../helpers/tempDir';
 
 const ROOT = resolve(__dirname, '..', '..');
 const tmp = () => tempDir('killed');
-const sha256 = async (p: string) => createHash('sha256').update(await readFile(p)).digest('hex');
+const sha256 = async (p: string) =>
+  createHash('sha256')
+    .update(await readFile(p))
+    .digest('hex');
 
 interface Run {
   code: number | null;
@@ -105,7 +108,10 @@ test('SIGKILL during `bodycap extract`: only complete files remain, a re-run com
   assert.equal(rerun.code, 0, rerun.err);
   const all = await filesUnder(root);
   assert.equal(all.length, 3600 + 4, 'every image, info.json/.txt and the two reports');
-  assert.ok(all.every((p) => !isTemporaryPath(p.split('/').pop()!)), 'the re-run removed the temporary files');
+  assert.ok(
+    all.every((p) => !isTemporaryPath(p.split('/').pop()!)),
+    'the re-run removed the temporary files',
+  );
   for (const cam of ['00', '31', '59']) {
     for (const f of [0, 29, 59]) {
       const rel = `from_raw/images/cam_${cam}/frame_${String(f).padStart(6, '0')}.jpg`;

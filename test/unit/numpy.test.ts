@@ -29,9 +29,17 @@ test('npy headers: numpy layout (64-byte aligned), parsed back; bad headers refu
     const p = parseNpyHeader(h, 'x')!;
     assert.deepEqual(p, { dtype: a.dtype, shape: [...a.shape], fortranOrder: false, dataOffset: h.length });
   }
-  assert.equal(Buffer.from(encodeNpyHeader('<f4', [3])).toString('latin1', 10).trimEnd(), "{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }");
+  assert.equal(
+    Buffer.from(encodeNpyHeader('<f4', [3]))
+      .toString('latin1', 10)
+      .trimEnd(),
+    "{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }",
+  );
   assert.equal(parseNpyHeader(encodeNpyHeader('<f4', [3]).subarray(0, 20), 'x'), null); // needs more bytes
-  assert.throws(() => parseNpyHeader(Buffer.from('PK\x03\x04 not an npy file'), 'x'), (e: unknown) => e instanceof InputError);
+  assert.throws(
+    () => parseNpyHeader(Buffer.from('PK\x03\x04 not an npy file'), 'x'),
+    (e: unknown) => e instanceof InputError,
+  );
 });
 
 test('npy and npz written here load in numpy (allow_pickle=False) with the same values', async () => {
@@ -76,7 +84,10 @@ np.save('${dir}/f.npy', np.asfortranarray(v))`);
       const r = await z.rowReader('vertices');
       const rows: number[][] = [];
       for await (const row of r.rows(2)) rows.push(Array.from(row.values() as Float32Array));
-      assert.deepEqual(rows.map((x) => x.length), [24, 24, 12]);
+      assert.deepEqual(
+        rows.map((x) => x.length),
+        [24, 24, 12],
+      );
       assert.equal(rows[2]![11], 59);
       if (f === 's') assert.deepEqual(Array.from((await z.read('big')).values() as Int16Array), [0, 1, 2]);
     } finally {

@@ -1,6 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RemoteError, RpcEndpoint, type Envelope, type Transport } from '../../src/protocol/rpc';
+import {
+  RemoteError,
+  RpcEndpoint,
+  type Envelope,
+  type EventMap,
+  type NoEvents,
+  type NoRequests,
+  type RequestMap,
+  type Transport,
+} from '../../src/protocol/rpc';
 
 /** Two transports wired back to back, delivering asynchronously like postMessage. */
 function pipe(): [Transport, Transport, (m: unknown) => void] {
@@ -16,17 +25,19 @@ function pipe(): [Transport, Transport, (m: unknown) => void] {
   return [side(0), side(1), injectToA];
 }
 
-type Req = {
+interface Req extends RequestMap {
   add: { params: { a: number; b: number }; result: number };
   bytes: { params: null; result: ArrayBuffer };
   fail: { params: null; result: null };
-};
-type Ev = { progress: { done: number } };
+}
+interface Ev extends EventMap {
+  progress: { done: number };
+}
 
 test('requests get typed replies, binary payloads and errors', async () => {
   const [ta, tb] = pipe();
-  const host = new RpcEndpoint<Record<never, never>, Req, Ev, Record<never, never>>(ta);
-  const view = new RpcEndpoint<Req, Record<never, never>, Record<never, never>, Ev>(tb);
+  const host = new RpcEndpoint<NoRequests, Req, Ev, NoEvents>(ta);
+  const view = new RpcEndpoint<Req, NoRequests, NoEvents, Ev>(tb);
   host.handle('add', ({ a, b }) => a + b);
   host.handle('bytes', () => new Uint8Array([1, 2, 3]).buffer);
   host.handle('fail', () => {
@@ -46,7 +57,7 @@ test('requests get typed replies, binary payloads and errors', async () => {
 test('malformed and unknown messages are rejected, not executed', async () => {
   const [ta, tb, injectToHost] = pipe();
   const invalid: string[] = [];
-  const host = new RpcEndpoint<Record<never, never>, Req, Ev, Record<never, never>>(ta, (_m, why) => invalid.push(why));
+  const host = new RpcEndpoint<NoRequests, Req, Ev, NoEvents>(ta, (_m, why) => invalid.push(why));
   let calls = 0;
   host.handle('add', ({ a, b }) => {
     calls++;
@@ -55,7 +66,7 @@ test('malformed and unknown messages are rejected, not executed', async () => {
   for (const bad of [null, 42, 'x', {}, { kind: 'request' }, { kind: 'request', id: 'x', method: 'add' }, { kind: 'reply', id: 1 }]) {
     injectToHost(bad);
   }
-  const view = new RpcEndpoint<Req & { nope: { params: null; result: null } }, Record<never, never>, Record<never, never>, Ev>(tb);
+  const view = new RpcEndpoint<Req & { nope: { params: null; result: null } }, NoRequests, NoEvents, Ev>(tb);
   await assert.rejects(view.request('nope', null), /Unknown request: nope/);
   assert.equal(calls, 0);
   assert.equal(invalid.length, 8);
@@ -63,7 +74,7 @@ test('malformed and unknown messages are rejected, not executed', async () => {
 
 test('dispose rejects pending requests', async () => {
   const [ta] = pipe();
-  const view = new RpcEndpoint<Req, Record<never, never>, Record<never, never>, Ev>(ta);
+  const view = new RpcEndpoint<Req, NoRequests, NoEvents, Ev>(ta);
   const p = view.request('add', { a: 1, b: 1 });
   view.dispose();
   await assert.rejects(p, /closed/);

@@ -57,14 +57,26 @@ for (const format of ['h5py', 'latest'] as const) {
       const inv = await file.inventory();
       assert.deepEqual(inv.cameraIds, ['00', '01', '02', '03', '04', '05']);
       const cam2 = inv.cameras[2]!;
-      assert.deepEqual([cam2.color?.frames, cam2.color?.missingFrames], [[0, 2, 4], [1, 3]]);
-      assert.deepEqual(cam2.color?.sizes, [0, 2, 4].map((f) => jpegFor('02', f).length));
+      assert.deepEqual(
+        [cam2.color?.frames, cam2.color?.missingFrames],
+        [
+          [0, 2, 4],
+          [1, 3],
+        ],
+      );
+      assert.deepEqual(
+        cam2.color?.sizes,
+        [0, 2, 4].map((f) => jpegFor('02', f).length),
+      );
       assert.deepEqual(inv.cameras[4]!.color?.frames, [0, 1, 2, 3, 4, 9]);
       assert.equal(inv.cameras[5]!.color, null);
       assert.equal(inv.color?.images, 5 + 5 + 3 + 5 + 6);
-      assert.equal(inv.color?.bytes, inv.cameras.reduce((n, c) => n + (c.color?.bytes ?? 0), 0));
-      if (format === 'h5py') assert.ok(inv.color!.storedBytes! > 0, 'compressed size from the chunk index');
-      else assert.equal(inv.color!.storedBytes, null, 'unknown without the chunk index');
+      assert.equal(
+        inv.color?.bytes,
+        inv.cameras.reduce((n, c) => n + (c.color?.bytes ?? 0), 0),
+      );
+      if (format === 'h5py') assert.ok(inv.color.storedBytes! > 0, 'compressed size from the chunk index');
+      else assert.equal(inv.color.storedBytes, null, 'unknown without the chunk index');
       assert.deepEqual(codes(inv.warnings), ['extra-frames', 'missing-cameras', 'missing-frames', 'partial-rig']);
       const missing = inv.warnings.find((w) => w.code === 'missing-frames')!;
       assert.deepEqual([missing.camera, missing.frames], ['02', [1, 3]]);
@@ -115,25 +127,21 @@ test('anno file with empty and missing landmarks, an incomplete FLAME frame and 
     assert.equal(file.fileKind, 'anno');
     const inv = await file.inventory();
     const kp = inv.keypoints2d!;
-    assert.deepEqual(kp.cameras.map((c) => c.id), Object.keys(kp2).sort((a, b) => Number(a) - Number(b)));
+    assert.deepEqual(
+      kp.cameras.map((c) => c.id),
+      Object.keys(kp2).sort((a, b) => Number(a) - Number(b)),
+    );
     const c21 = kp.cameras.find((c) => c.id === '21')!;
     const c22 = kp.cameras.find((c) => c.id === '22')!;
     assert.deepEqual([c21.frames, c21.emptyFrames, c21.missingFrames], [[0, 1, 2], [1], []]);
     assert.deepEqual([c22.frames, c22.emptyFrames, c22.missingFrames], [[0, 1], [], [2]]);
     assert.deepEqual([inv.keypoints3d?.emptyFrames, inv.keypoints3d?.shape], [[2], [106, 3]]);
     assert.deepEqual(inv.flame?.incompleteFrames, [1]);
-    assert.deepEqual(Object.keys(inv.flame!.keys).sort(), ['exp', 'trans', 'verts']);
+    assert.deepEqual(Object.keys(inv.flame.keys).sort(), ['exp', 'trans', 'verts']);
     assert.deepEqual([inv.uvTexture?.frames, inv.uvTexture?.missingFrames], [[0, 2], [1]]);
-    assert.deepEqual(codes(inv.warnings), [
-      'flame-incomplete',
-      'keypoints-camera',
-      'keypoints-empty',
-      'keypoints-missing',
-      'missing-frames',
-      'partial-rig',
-    ]);
+    assert.deepEqual(codes(inv.warnings), ['flame-incomplete', 'keypoints-camera', 'keypoints-empty', 'keypoints-missing', 'missing-frames', 'partial-rig']);
     assert.match(inv.warnings.find((w) => w.code === 'keypoints-camera')!.message, /05/);
-    assert.ok(inv.warnings.some((w) => w.code === 'keypoints-missing' && /frontal cameras 20$/.test(w.message)));
+    assert.ok(inv.warnings.some((w) => w.code === 'keypoints-missing' && w.message.endsWith('frontal cameras 20')));
     // Missing and empty landmarks are null, not errors; others read.
     assert.equal(await file.keypoints2d('21', 1), null);
     assert.equal(await file.keypoints2d('22', 2), null);
@@ -241,7 +249,10 @@ describe('pairing and performances', () => {
       for (const cam of ['18', '25', '32']) {
         const uv = projectPoints((await perf.calibration(cam))!, k3.data);
         const k2 = (await perf.keypoints2d(cam, 0))!;
-        assert.ok(uv.every((v, i) => Math.abs(v - k2.data[i]!) < 1e-3), `camera ${cam}`);
+        assert.ok(
+          uv.every((v, i) => Math.abs(v - k2.data[i]!) < 1e-3),
+          `camera ${cam}`,
+        );
       }
     } finally {
       perf.close();
@@ -291,9 +302,12 @@ describe('pairing and performances', () => {
     assert.equal(e0!.raw?.cameraGroups, 60);
     assert.equal(e1!.raw?.error?.code, 'truncated');
     assert.ok(e1!.problems.includes('raw file truncated'));
-    assert.ok(e1!.problems.some((p) => /says 0026_e0 inside/.test(p)), 'a file whose name disagrees with its content');
+    assert.ok(
+      e1!.problems.some((p) => p.includes('says 0026_e0 inside')),
+      'a file whose name disagrees with its content',
+    );
     assert.equal(s1!.performanceKind, 'speech');
-    assert.ok(h0b!.problems.some((p) => /num_frame differs/.test(p)));
+    assert.ok(h0b!.problems.some((p) => p.includes('num_frame differs')));
     assert.deepEqual(index.unrecognized, [join(root, 'notes.smc')]);
     const subject = index.subjects.find((s) => s.actorId === '0026')!;
     assert.deepEqual(subject.parts, ['e0', 'e1', 'h0', 's1_all']);
@@ -336,7 +350,10 @@ test('calibration helpers: world-to-camera inverts camera-to-world', () => {
   const ahead = [0, 1, 2].map((r) => c[r]! + cal.RT[r]![2]!);
   const uv = projectPoints(cal, ahead);
   assert.ok(Math.abs(uv[0]! - cal.K[0]![2]!) < 1e-9 && Math.abs(uv[1]! - cal.K[1]![2]!) < 1e-9);
-  const behind = projectPoints(cal, [0, 1, 2].map((r) => c[r]! - cal.RT[r]![2]!));
+  const behind = projectPoints(
+    cal,
+    [0, 1, 2].map((r) => c[r]! - cal.RT[r]![2]!),
+  );
   assert.ok(Number.isNaN(behind[0]));
 });
 

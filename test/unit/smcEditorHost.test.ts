@@ -14,6 +14,7 @@ import { attributeText } from '../../src/extension/smc/smcStructure';
 import { expectedJson, fixturePath } from '../helpers/fixtures';
 import { tempDir } from '../helpers/tempDir';
 import { sha256 } from '../helpers/extractTree';
+import type { ReferenceDataset } from '../helpers/hdf5Inventory';
 
 const near = (a: number, b: number, tol = 1e-5) => assert.ok(Math.abs(a - b) <= tol, `${a} vs ${b}`);
 
@@ -69,7 +70,10 @@ describe('an anno SMC opened with its raw partner', () => {
     );
     assert.equal(info.partnerNote, null);
     const c = await s.handlers.contents(null);
-    assert.deepEqual(c.cameras.map((r) => r.id), anno.cameras.ids);
+    assert.deepEqual(
+      c.cameras.map((r) => r.id),
+      anno.cameras.ids,
+    );
     assert.equal(c.frameCount, anno.camera_info.num_frame);
     assert.ok(c.hasColor && c.hasMask);
     assert.deepEqual(c.keypoints2dCameras, Object.keys(anno.keypoints2d.cameras));
@@ -77,7 +81,13 @@ describe('an anno SMC opened with its raw partner', () => {
     assert.deepEqual(c.scanMaskCameras, anno.scan_mask.camera_ids);
     assert.deepEqual(c.scan, { vertices: anno.scan.ply.vertex_count, faces: anno.scan.ply.face_count });
     assert.deepEqual(c.flame?.parameters.map((p) => p.name).sort(), Object.keys(anno.flame.keys).sort());
-    assert.deepEqual(c.flame?.parameters.filter((p) => !p.plottable).map((p) => p.name).sort(), ['albedos', 'verts']);
+    assert.deepEqual(
+      c.flame?.parameters
+        .filter((p) => !p.plottable)
+        .map((p) => p.name)
+        .sort(),
+      ['albedos', 'verts'],
+    );
     assert.ok(c.parts.some((p) => p.file === 'raw' && p.part.startsWith('Colour')));
     assert.ok(c.parts.some((p) => p.file === 'anno' && p.part.startsWith('Masks')));
   });
@@ -122,7 +132,10 @@ describe('an anno SMC opened with its raw partner', () => {
 
   test('calibration, 3D keypoints, FLAME, scan', async () => {
     const cal = await s.handlers.calibration(null);
-    assert.deepEqual(cal.map((c) => c.id), anno.calibration.camera_ids);
+    assert.deepEqual(
+      cal.map((c) => c.id),
+      anno.calibration.camera_ids,
+    );
     const c25 = cal.find((c) => c.id === '25')!;
     assert.deepEqual(c25.K, anno.calibration.samples['25'].K);
     assert.deepEqual(c25.RT, anno.calibration.samples['25'].RT);
@@ -193,10 +206,7 @@ describe('audio of a speech part', () => {
   });
 
   test('the envelope covers a track shorter than the buckets', async () => {
-    const track = await buildAudioTrack(
-      { sampleCount: 3, channels: 1, sampleRate: 8000, read: async () => Float32Array.of(0.5, -2, Number.NaN) },
-      6,
-    );
+    const track = await buildAudioTrack({ sampleCount: 3, channels: 1, sampleRate: 8000, read: async () => Float32Array.of(0.5, -2, Number.NaN) }, 6);
     // Samples fall in buckets 0, 2 and 4; -2 is clamped to -1 and NaN plays as silence.
     assert.deepEqual(Array.from(track.peaksMax), [0.5, 0, -1, 0, 0, 0]);
     assert.deepEqual(Array.from(track.peaksMin), [0.5, 0, -1, 0, 0, 0]);
@@ -213,7 +223,7 @@ describe('files that are not a full SMC', () => {
       if (info.kind === 'hdf5') assert.match(info.notice, /not a RenderMe360 SMC/);
       await assert.rejects(s.handlers.contents(null), /only its structure/);
       const data = await s.handlers.structure({ file: 0, path: '/data' });
-      for (const [path, d] of Object.entries<any>(exp.hdf5.datasets)) {
+      for (const [path, d] of Object.entries<ReferenceDataset>(exp.hdf5.datasets)) {
         const child = data.children!.find((c) => c.path === path)!;
         assert.equal(child.dataset!.dtype, d.dtype);
         assert.deepEqual(child.dataset!.shape, d.shape);

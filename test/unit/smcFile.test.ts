@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { SmcFile } from '../../src/core/smc/smcFile';
 import { InputError } from '../../src/core/errors';
 import { expectedJson, fixturePath } from '../helpers/fixtures';
@@ -59,8 +61,6 @@ test('not_an_smc.smc is valid HDF5 but reported as not an SMC', async () => {
 });
 
 test('a non-HDF5 file, an empty file and a missing file get distinct errors', async () => {
-  const { writeFile } = await import('node:fs/promises');
-  const { join } = await import('node:path');
   const dir = await tempDir('smc');
   await writeFile(join(dir, 'text.smc'), 'hello, not HDF5 at all');
   await writeFile(join(dir, 'empty.smc'), '');

@@ -13,15 +13,29 @@ const VALID = ['0026_e0_anno', '0026_e0_raw', '0026_h0_anno', '0026_h0_raw', '00
 const close = (a: number, b: number, rel = 1e-9) => Math.abs(a - b) <= rel * Math.max(1, Math.abs(b));
 const rows = (data: ArrayLike<number>, width: number, count: number) =>
   Array.from({ length: count }, (_, r) => Array.from({ length: width }, (_, c) => data[r * width + c]));
-const sum = (data: ArrayLike<number>) => {
+const sum = (data: Iterable<number>) => {
   let s = 0;
-  for (let i = 0; i < data.length; i++) s += data[i]!;
+  for (const x of data) s += x;
   return s;
 };
 
+/** An image sample of the reference: where it is, its stored bytes and what they decode to. */
+interface ImageSample {
+  path?: string;
+  frame?: number;
+  stored_bytes: number;
+  sha256: string;
+  format: string;
+  decoded_shape: number[];
+  stored_channels?: number;
+  sha256_pixels?: string;
+  nonzero_pixels?: number;
+  unique_values?: number[];
+}
+
 /** Checks an image against a reference sample: stored bytes, format, and what the header says. */
-function checkImage(img: EncodedImage | null, s: any) {
-  assert.ok(img, `missing image ${s.path ?? s.frame}`);
+function checkImage(img: EncodedImage | null, s: ImageSample) {
+  assert.ok(img, `missing image ${String(s.path ?? s.frame)}`);
   assert.equal(img.bytes.length, s.stored_bytes);
   assert.equal(sha256(img.bytes), s.sha256);
   assert.equal(img.format, s.format);
@@ -34,8 +48,14 @@ function checkImage(img: EncodedImage | null, s: any) {
     const png = decodePng(img.bytes);
     assert.equal(png.channels, 1);
     assert.equal(sha256(png.pixels), s.sha256_pixels);
-    assert.equal(png.pixels.reduce((n, v) => n + (v !== 0 ? 1 : 0), 0), s.nonzero_pixels);
-    assert.deepEqual([...new Set(png.pixels)].sort((a, b) => a - b), s.unique_values);
+    assert.equal(
+      png.pixels.reduce((n, v) => n + (v !== 0 ? 1 : 0), 0),
+      s.nonzero_pixels,
+    );
+    assert.deepEqual(
+      [...new Set(png.pixels)].sort((a, b) => a - b),
+      s.unique_values,
+    );
   }
 }
 
@@ -55,7 +75,16 @@ for (const name of VALID) {
       const a = exp.root_attrs;
       assert.deepEqual(
         { actorId: h.actorId, performancePart: h.performancePart, captureDate: h.captureDate, ...h.actorInfo },
-        { actorId: a.actor_id, performancePart: a.performance_part, captureDate: a.capture_date, age: a.age, color: a.color, gender: a.gender, height: a.height, weight: a.weight },
+        {
+          actorId: a.actor_id,
+          performancePart: a.performance_part,
+          captureDate: a.capture_date,
+          age: a.age,
+          color: a.color,
+          gender: a.gender,
+          height: a.height,
+          weight: a.weight,
+        },
       );
       assert.deepEqual(h.cameraInfo, { numDevice: exp.camera_info.num_device, numFrame: exp.camera_info.num_frame, resolution: exp.camera_info.resolution });
       assert.equal(exp.camera_info.resolution_order, 'height,width');
@@ -118,7 +147,7 @@ for (const name of VALID) {
         assert.equal(info.dtype.name, e.dtypes[m]);
         assert.deepEqual(info.shape, e.shapes[m]);
       }
-      for (const [cam, s] of Object.entries<any>(e.samples)) {
+      for (const [cam, s] of Object.entries<unknown>(e.samples)) {
         assert.deepEqual(await file.calibration(cam), s);
         assert.deepEqual(all.get(cam), s);
       }
@@ -131,8 +160,11 @@ for (const name of VALID) {
       if (!e2.present) assert.equal(inv.keypoints2d, null);
       else {
         assert.equal(inv.keypoints2d?.numFrame, e2.num_frame_attr);
-        assert.deepEqual(inv.keypoints2d?.cameras.map((c) => c.id), Object.keys(e2.cameras));
-        for (const c of inv.keypoints2d!.cameras) {
+        assert.deepEqual(
+          inv.keypoints2d?.cameras.map((c) => c.id),
+          Object.keys(e2.cameras),
+        );
+        for (const c of inv.keypoints2d.cameras) {
           assert.deepEqual(c.frames, e2.cameras[c.id].frames);
           assert.deepEqual(c.emptyFrames, e2.cameras[c.id].empty_frames);
         }
@@ -208,10 +240,15 @@ for (const name of VALID) {
         assert.equal(mesh.vertices.dtype, scan.vertex.dtype);
         assert.equal(inv.scan?.faceDtype, scan.vertex_indices.dtype);
         assert.deepEqual(Array.from(mesh.vertices.data.subarray(0, 3)), scan.vertex.first);
-        const axis = (i: number, f: (...v: number[]) => number) =>
-          f(...Array.from(mesh.vertices.data as ArrayLike<number>).filter((_, j) => j % 3 === i));
-        assert.deepEqual([0, 1, 2].map((i) => axis(i, Math.min)), scan.vertex.bbox_min);
-        assert.deepEqual([0, 1, 2].map((i) => axis(i, Math.max)), scan.vertex.bbox_max);
+        const axis = (i: number, f: (...v: number[]) => number) => f(...Array.from(mesh.vertices.data as ArrayLike<number>).filter((_, j) => j % 3 === i));
+        assert.deepEqual(
+          [0, 1, 2].map((i) => axis(i, Math.min)),
+          scan.vertex.bbox_min,
+        );
+        assert.deepEqual(
+          [0, 1, 2].map((i) => axis(i, Math.max)),
+          scan.vertex.bbox_max,
+        );
         assert.deepEqual([mesh.faceCount, 3], scan.vertex_indices.shape);
         assert.deepEqual(Array.from(mesh.faces.subarray(0, 3)), scan.vertex_indices.first);
         assert.equal(Math.min(...mesh.faces), scan.vertex_indices.min);
@@ -272,7 +309,10 @@ for (const name of VALID) {
 /** Our equivalent of the reference reader call written in `call`. */
 async function callLikeReference(file: SmcFile, call: string): Promise<unknown> {
   const m = /^(\w+)\((.*)\)$/.exec(call)!;
-  const args = m[2]!.split(',').filter(Boolean).map((a) => a.trim().replace(/^'(.*)'$/, '$1'));
+  const args = m[2]!
+    .split(',')
+    .filter(Boolean)
+    .map((a) => a.trim().replace(/^'(.*)'$/, '$1'));
   switch (m[1]) {
     case 'get_img':
       return file.readImage(args[0]!, args[1] as 'color' | 'mask', args[2]!);

@@ -68,7 +68,8 @@ describe('reading faces files', () => {
     assert.deepEqual(await readFacesFile(ascii), { indices: Uint32Array.of(0, 1, 2, 0, 2, 3, 2, 3, 4), declaredVertices: 5 });
 
     // Big-endian binary with a list in the vertex element (read past) and ushort indices.
-    const head = 'ply\nformat binary_big_endian 1.0\nelement vertex 3\nproperty double x\nproperty list uchar float extra\nelement face 1\nproperty list uchar ushort vertex_index\nend_header\n';
+    const head =
+      'ply\nformat binary_big_endian 1.0\nelement vertex 3\nproperty double x\nproperty list uchar float extra\nelement face 1\nproperty list uchar ushort vertex_index\nend_header\n';
     const body = new DataView(new ArrayBuffer(3 * (8 + 1 + 8) + 1 + 6));
     let p = 0;
     for (let k = 0; k < 3; k++) {
@@ -83,7 +84,10 @@ describe('reading faces files', () => {
     assert.deepEqual(await readFacesFile(be), { indices: Uint32Array.of(2, 0, 1), declaredVertices: 3 });
 
     const forms = join(dir, 'forms.obj');
-    await writeFile(forms, '# corners as v, v/vt, v//vn, v/vt/vn and negative\nv 0 0 0\nv 1 0 0\nv 1 1 0\nv 0 1 0\nvt 0 0\nvn 0 0 1\nf 1/1 2/1/1 3//1 4\nf -4 -3 -2\n');
+    await writeFile(
+      forms,
+      '# corners as v, v/vt, v//vn, v/vt/vn and negative\nv 0 0 0\nv 1 0 0\nv 1 1 0\nv 0 1 0\nvt 0 0\nvn 0 0 1\nf 1/1 2/1/1 3//1 4\nf -4 -3 -2\n',
+    );
     assert.deepEqual(await readFacesFile(forms), { indices: Uint32Array.of(0, 1, 2, 0, 2, 3, 0, 1, 2), declaredVertices: 4 });
   });
 

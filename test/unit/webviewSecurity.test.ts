@@ -3,7 +3,16 @@
 // and its host end survives whatever a compromised webview posts: junk envelopes are counted and
 // dropped, bad requests get a short error reply, nothing crashes or leaks an unhandled rejection,
 // and the editor answers exactly as before afterwards.
-import { bugsLoggedSince, CSP_SOURCE, extensionUnderTest, OpenDocument, recorded, Uri, WEBVIEW_RESOURCE_ORIGIN, type FakeWebviewPanel } from '../helpers/fakeVscode';
+import {
+  bugsLoggedSince,
+  CSP_SOURCE,
+  extensionUnderTest,
+  OpenDocument,
+  recorded,
+  Uri,
+  WEBVIEW_RESOURCE_ORIGIN,
+  type FakeWebviewPanel,
+} from '../helpers/fakeVscode';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFile, rm } from 'node:fs/promises';
@@ -15,7 +24,7 @@ import { tempDir } from '../helpers/tempDir';
 
 const ROOT = join(__dirname, '..', '..');
 const RULES = { cspSources: [CSP_SOURCE], resourcePrefixes: [`${WEBVIEW_RESOURCE_ORIGIN}${ROOT}/dist/webview/`, `${WEBVIEW_RESOURCE_ORIGIN}${ROOT}/media/`] };
-const INVALID_LOG = /^Ignored a message from the webview of /;
+const INVALID_LOG_PREFIX = 'Ignored a message from the webview of ';
 const MAX_ERROR_CHARS = 300;
 
 const { unhandled } = extensionUnderTest();
@@ -37,7 +46,11 @@ test('every editor in package.json is registered and listed with a fixture, and 
     doc.close();
     const sent = methodsSentByWebview(bundleOf(panel.webview.html));
     assert.ok(sent.length > 0);
-    assert.deepEqual(sent.filter((m) => !(m in e.requests)), [], `${e.viewType}: add these requests to test/helpers/editorFixtures.ts`);
+    assert.deepEqual(
+      sent.filter((m) => !(m in e.requests)),
+      [],
+      `${e.viewType}: add these requests to test/helpers/editorFixtures.ts`,
+    );
   }
 });
 
@@ -181,9 +194,9 @@ function variants(valid: unknown): { params: unknown; mustRefuse: boolean }[] {
   for (const [key, good] of Object.entries(valid)) {
     const isIndex = Number.isSafeInteger(good) && (good as number) >= 0;
     for (const bad of HOSTILE_VALUES) {
-      const copy: Record<string, unknown> = { ...valid };
-      if (bad === undefined) delete copy[key];
-      else copy[key] = bad;
+      // undefined stands for the field left out.
+      const copy: Record<string, unknown> = bad === undefined ? Object.fromEntries(Object.entries(valid).filter(([k]) => k !== key)) : { ...valid };
+      if (bad !== undefined) copy[key] = bad;
       const badIndex = typeof bad !== 'number' || !Number.isSafeInteger(bad) || bad < 0;
       out.push({ params: copy, mustRefuse: (isIndex && badIndex) || (typeof good === 'string' && typeof bad !== 'string') });
     }
@@ -194,7 +207,8 @@ function variants(valid: unknown): { params: unknown; mustRefuse: boolean }[] {
 
 function brief(value: unknown): string {
   try {
-    return String(JSON.stringify(value)).slice(0, 100);
+    // JSON.stringify returns undefined (though typed string) for undefined and functions.
+    return ((JSON.stringify(value) as string | undefined) ?? 'undefined').slice(0, 100);
   } catch {
     return Object.prototype.toString.call(value);
   }
@@ -242,7 +256,7 @@ describe('malformed messages from the webview', () => {
         // Not envelopes, or replies/events nobody asked for: no reply, one "Ignored" log line each.
         const replies = () => panel.posted.filter((m) => (m as { kind?: unknown }).kind === 'reply').length;
         const posted = replies();
-        const invalid = () => recorded.log.slice(logStart).filter((l) => INVALID_LOG.test(l)).length;
+        const invalid = () => recorded.log.slice(logStart).filter((l) => l.startsWith(INVALID_LOG_PREFIX)).length;
         for (const junk of JUNK) panel.send(junk);
         await new Promise((r) => setTimeout(r, 50));
         assert.equal(replies(), posted, 'no reply to junk');
@@ -251,7 +265,10 @@ describe('malformed messages from the webview', () => {
         let id = 100_000;
         for (const method of UNKNOWN_METHODS) {
           const r = await panel.request(id++, method, null);
-          assert.ok(!r.ok && r.error.startsWith('Unknown request') && r.error.length <= MAX_ERROR_CHARS, `${method.slice(0, 20)}: ${JSON.stringify(r).slice(0, 200)}`);
+          assert.ok(
+            !r.ok && r.error.startsWith('Unknown request') && r.error.length <= MAX_ERROR_CHARS,
+            `${method.slice(0, 20)}: ${JSON.stringify(r).slice(0, 200)}`,
+          );
         }
         assert.equal(invalid(), JUNK.length + UNKNOWN_METHODS.length);
 
@@ -264,13 +281,18 @@ describe('malformed messages from the webview', () => {
             assert.ok(!(mustRefuse && r.ok), `${method}(${brief(params)}) must be refused`);
             if (r.ok) continue;
             refused++;
-            assert.ok(typeof r.error === 'string' && r.error.length > 0 && r.error.length <= MAX_ERROR_CHARS, `${method}(${brief(params)}): error of ${r.error.length} chars`);
+            assert.ok(
+              typeof r.error === 'string' && r.error.length > 0 && r.error.length <= MAX_ERROR_CHARS,
+              `${method}(${brief(params)}): error of ${r.error.length} chars`,
+            );
           }
           if (valid !== null) assert.ok(refused > 0, `${method} checks its parameters`);
           outcomes.refused += refused;
           outcomes.answered += replies.length - refused;
         }
-        t.diagnostic(`${e.viewType}: ${JUNK.length} junk messages dropped, ${UNKNOWN_METHODS.length} unknown methods refused, hostile parameters: ${JSON.stringify(outcomes)}`);
+        t.diagnostic(
+          `${e.viewType}: ${JUNK.length} junk messages dropped, ${UNKNOWN_METHODS.length} unknown methods refused, hostile parameters: ${JSON.stringify(outcomes)}`,
+        );
 
         assert.deepEqual(await answers(panel, e, ids), beforeJunk, 'the same answers after the junk');
         assert.equal(({} as Record<string, unknown>).polluted, undefined, 'Object.prototype is untouched');

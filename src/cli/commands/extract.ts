@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import { InputError } from '../../core/errors';
 import { freeBytes } from '../../core/extract/diskSpace';
-import { extractInWorkers, isAbortError, type BatchItem } from '../../core/extract/extractBatch';
+import { isAbortError } from '../../core/errors';
+import { extractInWorkers, type BatchItem } from '../../core/extract/extractBatch';
 import { resolveInputs, type PerformanceInput } from '../../core/extract/extractInputs';
 import { parseCameras, parseFrames, parseParts, PRESETS, type ExtractRequest, type PresetName } from '../../core/extract/extractOptions';
 import { extractPerformance, type PlanSummary } from '../../core/extract/extractPerformance';
@@ -164,7 +165,14 @@ async function report(io: CliIo, items: BatchItem[], o: { json: boolean; dryRun:
       performances: items.map((i) => ({
         label: i.input.label,
         files: [i.input.primary, i.input.partner].filter(Boolean),
-        plan: i.summary && { root: i.summary.root, files: i.summary.files, bytes: i.summary.bytes, exact: i.summary.exact, byGroup: i.summary.byGroup, notes: i.summary.notes },
+        plan: i.summary && {
+          root: i.summary.root,
+          files: i.summary.files,
+          bytes: i.summary.bytes,
+          exact: i.summary.exact,
+          byGroup: i.summary.byGroup,
+          notes: i.summary.notes,
+        },
         result: i.result,
         error: i.error,
       })),
@@ -176,7 +184,12 @@ async function report(io: CliIo, items: BatchItem[], o: { json: boolean; dryRun:
       if (o.dryRun || !i.result) return [i.input.label, String(s!.files), formatBytes(s!.bytes), `${s!.notes.length} notes → ${s!.root}`];
       const r = i.result;
       const speed = r.seconds > 0 ? `${formatBytes(r.bytesWritten / r.seconds)}/s` : '';
-      return [i.input.label, String(s!.files), formatBytes(s!.bytes), `${r.filesWritten} written, ${r.filesSkipped} skipped in ${r.seconds.toFixed(1)} s ${speed} → ${r.root}`];
+      return [
+        i.input.label,
+        String(s!.files),
+        formatBytes(s!.bytes),
+        `${r.filesWritten} written, ${r.filesSkipped} skipped in ${r.seconds.toFixed(1)} s ${speed} → ${r.root}`,
+      ];
     });
     io.out(formatTable(['performance', 'files', 'size', o.dryRun ? 'plan' : 'result'], rows));
     const total = items.reduce((n, i) => n + (i.summary?.bytes ?? 0), 0);

@@ -2,7 +2,15 @@ import { basename, relative } from 'node:path';
 import { SmcFile } from '../../core/smc/smcFile';
 import { indexSmcFolder, type SmcFileRow, type SmcFolderIndex } from '../../core/smc/smcFolder';
 import { findPartner } from '../../core/smc/smcNames';
-import { cameraFrameCounts, folderTotals, inventoryRows, missingFramesByCamera, partSummary, performanceHeader, type InventoryWording } from '../../core/smc/smcSummary';
+import {
+  cameraFrameCounts,
+  folderTotals,
+  inventoryRows,
+  missingFramesByCamera,
+  partSummary,
+  performanceHeader,
+  type InventoryWording,
+} from '../../core/smc/smcSummary';
 import type { CliIo } from '../command';
 import { formatBytes } from '../../core/formatBytes';
 import { formatFields, formatTable, printJson } from '../output';
@@ -40,7 +48,13 @@ export async function smcInfo(path: string, json: boolean, io: CliIo): Promise<v
     }
     const [height, width] = h.cameraInfo.resolution;
     const a = h.actorInfo;
-    const actor = [a.gender, a.age != null ? `${a.age} y` : null, a.color, a.height != null ? `${a.height} cm` : null, a.weight != null ? `${a.weight} kg` : null]
+    const actor = [
+      a.gender,
+      a.age != null ? `${a.age} y` : null,
+      a.color,
+      a.height != null ? `${a.height} cm` : null,
+      a.weight != null ? `${a.weight} kg` : null,
+    ]
       .filter((x) => x != null)
       .join(', ');
     io.out(

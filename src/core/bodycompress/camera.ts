@@ -41,7 +41,7 @@ export function cameraToMap(cam: Camera): PyDict {
   m.set('loc', NdArray.fromTyped(cam.t.slice()));
   m.set('intr', NdArray.fromTyped(cam.intrinsicMatrix.slice(0, 6), [2, 3]));
   m.set('up', NdArray.fromTyped(cam.worldUp.slice()));
-  if (cam.distortionCoeffs && cam.distortionCoeffs.some((c) => c !== 0)) {
+  if (cam.distortionCoeffs?.some((c) => c !== 0)) {
     m.set('distcoef', NdArray.fromTyped(cam.distortionCoeffs.slice()));
   }
   return m;
@@ -96,9 +96,15 @@ export function matrixFromRotvec(r: ArrayLike<number>): Float64Array {
   const s = Math.sin(th);
   const v = 1 - c;
   out.set([
-    c + kx * kx * v, kx * ky * v - kz * s, kx * kz * v + ky * s,
-    ky * kx * v + kz * s, c + ky * ky * v, ky * kz * v - kx * s,
-    kz * kx * v - ky * s, kz * ky * v + kx * s, c + kz * kz * v,
+    c + kx * kx * v,
+    kx * ky * v - kz * s,
+    kx * kz * v + ky * s,
+    ky * kx * v + kz * s,
+    c + ky * ky * v,
+    ky * kz * v - kx * s,
+    kz * kx * v - ky * s,
+    kz * ky * v + kx * s,
+    c + kz * kz * v,
   ]);
   return out;
 }
@@ -121,7 +127,7 @@ export function cameraView(v: PyValue | undefined): CameraView | null {
   const rotvec = numbers(v.get('rotvec_w2c'));
   const loc = numbers(v.get('loc'));
   const intr = numbers(v.get('intr'));
-  if (!rotvec || rotvec.length !== 3 || !loc || loc.length !== 3 || !intr || intr.length !== 6) return null;
+  if (rotvec?.length !== 3 || loc?.length !== 3 || intr?.length !== 6) return null;
   const K = new Float64Array(9);
   K.set(intr);
   K[8] = 1;
@@ -138,10 +144,10 @@ export function cameraView(v: PyValue | undefined): CameraView | null {
 function numbers(v: PyValue | undefined): Float64Array | null {
   if (v instanceof NdArray) {
     const x = v.values();
-    return x && !(x instanceof BigInt64Array || x instanceof BigUint64Array) ? Float64Array.from(x as ArrayLike<number>) : null;
+    return x && !(x instanceof BigInt64Array || x instanceof BigUint64Array) ? Float64Array.from(x) : null;
   }
   if (Array.isArray(v)) {
-    const flat = v.flat(2) as PyValue[];
+    const flat: PyValue[] = v.flat(2);
     const out = flat.map((x) => asNumber(x));
     return out.every((x) => x !== undefined) ? Float64Array.from(out) : null;
   }

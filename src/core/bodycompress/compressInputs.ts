@@ -172,7 +172,11 @@ function suggestRoles(arrays: InputArray[], layout: LayoutKind): ArrayRoles {
   };
   const points = pointArrays({ arrays, layout });
   const vertices = byAlias('vertices', points) ?? points[0];
-  const joints = byAlias('joints', points.filter((a) => a !== vertices)) ?? points.find((a) => a !== vertices && a.shape.length === vertices?.shape.length);
+  const joints =
+    byAlias(
+      'joints',
+      points.filter((a) => a !== vertices),
+    ) ?? points.find((a) => a !== vertices && a.shape.length === vertices?.shape.length);
   const roles: ArrayRoles = { vertices: vertices?.name ?? null, joints: joints?.name ?? null };
   for (const [key, pts] of [
     ['vertex_uncertainties', vertices],
@@ -372,8 +376,8 @@ export function largestCoordinate(values: Map<string, PyValue>): number | null {
   const data = v instanceof NdArray ? v.values() : null;
   if (!data || data.length === 0) return null;
   let max = 0;
-  for (let i = 0; i < data.length; i++) {
-    const x = Math.abs(Number(data[i]!));
+  for (const d of data) {
+    const x = Math.abs(Number(d));
     if (x > max) max = x;
   }
   return Number.isFinite(max) ? max : null;

@@ -27,7 +27,8 @@ export class DecodeJobRunner {
       void this.run(msg.job);
       return;
     }
-    if (!this.job || msg.id !== this.job.id) return;
+    if (!this.job) return;
+    if (msg.id !== this.job.id) return;
     if (msg.type === 'cancel') this.cancelled = true;
     else if (msg.type === 'ack') this.unacked = Math.max(0, this.unacked - msg.bytes);
     else if (msg.type === 'resume') {
@@ -98,8 +99,14 @@ export class DecodeJobRunner {
       for (;;) {
         // Take every complete object already buffered, then pull more data.
         for (;;) {
-          if (this.cancelled) { end(); return; }
-          if (ordinal >= job.stopAt) { end(); return; }
+          if (this.cancelled) {
+            end();
+            return;
+          }
+          if (ordinal >= job.stopAt) {
+            end();
+            return;
+          }
           if (ordinal >= this.pauseAt) {
             flush();
             this.post({ type: 'paused', id: job.id, next: ordinal });
@@ -125,7 +132,10 @@ export class DecodeJobRunner {
           if (batch.offsets.length >= 512 || Date.now() - lastFlush > 100) flush();
           while (this.unacked > job.window && !this.cancelled) await this.waitForMessage();
         }
-        if (atEnd) { end(failure ? { reason: failure.reason, message: failure.message } : undefined); return; }
+        if (atEnd) {
+          end(failure ? { reason: failure.reason, message: failure.message } : undefined);
+          return;
+        }
         try {
           const r = await gen.next();
           if (r.done) atEnd = true;
@@ -145,8 +155,11 @@ export class DecodeJobRunner {
         }
       }
     } catch (err) {
-      if (err instanceof MsgpackFormatError || err instanceof InputError) { end({ reason: 'msgpack', message: err.message }); return; }
-      end({ reason: 'internal', message: (err as Error)?.stack ?? String(err) }); return;
+      if (err instanceof MsgpackFormatError || err instanceof InputError) {
+        end({ reason: 'msgpack', message: err.message });
+        return;
+      }
+      end({ reason: 'internal', message: (err as Error)?.stack ?? String(err) });
     } finally {
       await gen.return(undefined).catch(() => undefined);
       if (ended) this.post(ended);

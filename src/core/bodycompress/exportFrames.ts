@@ -144,7 +144,14 @@ export async function exportFrames(path: string, outDir: string, options: Export
       for (const f of written) await rm(f, { force: true });
       // Folders this export created go too, if they are empty now.
       for (let d = resolve(outDir); createdDir && d.startsWith(createdDir); d = dirname(d)) {
-        if (!(await rmdir(d).then(() => true, () => false)) || d === createdDir) break;
+        if (
+          !(await rmdir(d).then(
+            () => true,
+            () => false,
+          )) ||
+          d === createdDir
+        )
+          break;
       }
     }
     throw err;

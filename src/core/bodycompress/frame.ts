@@ -45,6 +45,7 @@ export function frameFromObject(obj: PyValue, index: number): Map<string, PyValu
   const out = new Map<string, PyValue>();
   const body = new Map<BodyKey, PyValue>();
   for (const [k, v] of obj) {
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a non-str key (the reference writes none) is named by String(), an object key "[object Object]"
     const key = typeof k === 'string' ? k : k instanceof Uint8Array ? Buffer.from(k).toString('utf8') : String(k);
     const bodyKey = key.startsWith('qd_') ? (key.slice(3) as BodyKey) : null;
     if (bodyKey && BODY_KEYS.includes(bodyKey)) body.set(bodyKey, v);

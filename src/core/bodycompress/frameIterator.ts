@@ -79,7 +79,7 @@ export class FrameIterator {
           yield f;
           continue;
         }
-        if (failure) throw failure;
+        if (failure) throw failure as unknown; // as caught (the truthiness check narrowed it to `{}`)
         if (finished) {
           const e = finished as JobEnd;
           // Reaching `end` is a normal stop; anything else is the end of the data.

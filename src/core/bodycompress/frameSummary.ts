@@ -20,6 +20,7 @@ export function summarizeFrame(b: Uint8Array): FrameSummary | null {
   let persons = -1;
   for (let i = 0; i < m.count; i++) {
     const k = decodeMsgpack(b, pos);
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- named as frameFromObject() names a non-str key
     const key = typeof k.value === 'string' ? k.value : k.value instanceof Uint8Array ? textDecoder.decode(k.value) : String(k.value);
     keys.push(key);
     if (key === 'qd_vertices') persons = personsOf(b, k.end);
@@ -51,7 +52,7 @@ function personsOf(b: Uint8Array, pos: number): number {
     if (name === 'shape') {
       const shape = decodeMsgpack(b, k.end).value;
       if (!Array.isArray(shape) || shape.length < 2) return -1;
-      return (shape.slice(0, -2) as number[]).reduce((a, s) => a * Number(s), 1);
+      return shape.slice(0, -2).reduce<number>((a, s) => a * Number(s), 1);
     }
     p = skipObject(b, k.end);
     if (p === INCOMPLETE) return -1;

@@ -1,10 +1,11 @@
 import { basename, dirname, join } from 'node:path';
 import { InputError } from '../errors';
+import { RENDERME360_FPS } from './defaults';
 import { NdArray, shapeSize } from '../numpy/ndarray';
-import type { SmcFile, SmcFrameSeries } from '../smc/smcFile';
+import type { SmcFile } from '../smc/smcFile';
 import { MAX_NUM_FRAME } from '../smc/smcHeader';
 import { missingFrames, parseFrameKeys } from '../smc/smcKeys';
-import { usualHolder } from '../smc/smcParts';
+import { usualHolder, type SmcFrameSeries } from '../smc/smcParts';
 import { SmcPerformance } from '../smc/smcPerformance';
 import type { PyValue } from './pyValues';
 import { checkFps, type FrameSource } from './writeFrames';
@@ -20,9 +21,6 @@ import { checkFps, type FrameSource } from './writeFrames';
  */
 
 export type SmcConversionKind = 'flame' | 'keypoints';
-
-/** RenderMe360 captures at 30 fps (the dataset's README); the files do not record it. */
-export const RENDERME360_FPS = 30;
 
 const MM_PER_M = 1000;
 
@@ -70,7 +68,10 @@ function series(files: SmcFile[], which: SmcFrameSeries): Series {
       }
       // Output frame i is SMC frame i: a damaged key ("999999999") would mean that many empty frames.
       if (frame >= MAX_NUM_FRAME) {
-        throw new InputError('corrupt', `${basename(file.path)}: ${path} is frame ${frame}; an SMC holds at most ${MAX_NUM_FRAME.toLocaleString('en-US')} frames`);
+        throw new InputError(
+          'corrupt',
+          `${basename(file.path)}: ${path} is frame ${frame}; an SMC holds at most ${MAX_NUM_FRAME.toLocaleString('en-US')} frames`,
+        );
       }
       points = Math.max(points, pointShape[0]!);
       paths.set(frame, path);

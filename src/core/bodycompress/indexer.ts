@@ -108,7 +108,10 @@ export class Indexer {
   indexed(): Promise<IndexProgress> {
     this.start();
     this.indexedP ??= new Promise((resolve, reject) => {
-      if (this.finished) { resolve(this.progress); return; }
+      if (this.finished) {
+        resolve(this.progress);
+        return;
+      }
       this.waiters.push({ i: Infinity, resolve: () => resolve(this.progress), reject });
     });
     return this.indexedP;
@@ -144,7 +147,10 @@ export class Indexer {
     if (this.closed) return;
     this.finished = true;
     this.failure = dataError(this.region.path, end);
-    if (end.error?.reason === 'internal') { this.fail(new Error(end.error.message)); return; }
+    if (end.error?.reason === 'internal') {
+      this.fail(new Error(end.error.message));
+      return;
+    }
     this.grew();
   }
 

@@ -162,7 +162,7 @@ class Decoder {
 
   private array(n: number, depth: number): PyValue[] {
     this.count(n, 1);
-    const out: PyValue[] = new Array(n);
+    const out = new Array<PyValue>(n);
     for (let i = 0; i < n; i++) out[i] = this.read(depth + 1);
     return out;
   }
@@ -256,13 +256,7 @@ export class MsgpackEncodeError extends Error {
 }
 
 /** A value the encoder accepts: the decoded model plus conveniences (plain objects, typed arrays). */
-export type EncodableValue =
-  | PyValue
-  | TypedArray
-  | Map<EncodableValue, EncodableValue>
-  | { [key: string]: EncodableValue }
-  | EncodableValue[]
-  | undefined;
+export type EncodableValue = PyValue | TypedArray | Map<EncodableValue, EncodableValue> | { [key: string]: EncodableValue } | EncodableValue[] | undefined;
 
 /** Encodes `value` exactly as `msgpack_numpy.packb` would encode its Python counterpart. */
 export function encodeMsgpack(value: EncodableValue): Uint8Array {
@@ -403,21 +397,52 @@ function writeNdArray(out: Out, a: NdArray, depth: number): void {
 
 function write(out: Out, v: EncodableValue, depth: number): void {
   if (depth > MAX_DEPTH) throw new MsgpackEncodeError(`value nested deeper than ${MAX_DEPTH}`);
-  if (v === null || v === undefined) { out.byte(0xc0); return; }
-  if (v === false) { out.byte(0xc2); return; }
-  if (v === true) { out.byte(0xc3); return; }
+  if (v === null || v === undefined) {
+    out.byte(0xc0);
+    return;
+  }
+  if (v === false) {
+    out.byte(0xc2);
+    return;
+  }
+  if (v === true) {
+    out.byte(0xc3);
+    return;
+  }
   if (typeof v === 'number') {
     // Python ints and floats are different types; a JS number is an int when it is a safe
     // integer (and not -0), a float otherwise. Whole floats need a PyFloat.
-    if (Number.isSafeInteger(v) && !Object.is(v, -0)) { writeInt(out, v); return; }
-    writeFloat(out, v); return;
+    if (Number.isSafeInteger(v) && !Object.is(v, -0)) {
+      writeInt(out, v);
+      return;
+    }
+    writeFloat(out, v);
+    return;
   }
-  if (typeof v === 'bigint') { writeInt(out, v); return; }
-  if (typeof v === 'string') { writeStr(out, v); return; }
-  if (v instanceof PyFloat) { writeFloat(out, v.value); return; }
-  if (v instanceof Uint8Array) { writeBin(out, v); return; }
-  if (v instanceof NdArray) { writeNdArray(out, v, depth); return; }
-  if (ArrayBuffer.isView(v)) { writeNdArray(out, NdArray.fromTyped(v), depth); return; }
+  if (typeof v === 'bigint') {
+    writeInt(out, v);
+    return;
+  }
+  if (typeof v === 'string') {
+    writeStr(out, v);
+    return;
+  }
+  if (v instanceof PyFloat) {
+    writeFloat(out, v.value);
+    return;
+  }
+  if (v instanceof Uint8Array) {
+    writeBin(out, v);
+    return;
+  }
+  if (v instanceof NdArray) {
+    writeNdArray(out, v, depth);
+    return;
+  }
+  if (ArrayBuffer.isView(v)) {
+    writeNdArray(out, NdArray.fromTyped(v), depth);
+    return;
+  }
   if (Array.isArray(v)) {
     header(out, v.length, 0x90, 15, 0xdc, 0xdd);
     for (const x of v) write(out, x, depth + 1);

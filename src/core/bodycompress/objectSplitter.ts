@@ -42,31 +42,70 @@ export function scanObject(b: Uint8Array, pos: number, end = b.length): ScanResu
       if (pos + head > end) return incomplete(pos + head + remaining);
       const n = lenBytes === 0 ? 0 : lenBytes === 1 ? b[pos + 1]! : lenBytes === 2 ? view.getUint16(pos + 1) : view.getUint32(pos + 1);
       switch (t) {
-        case 0xc4: case 0xc5: case 0xc6: case 0xd9: case 0xda: case 0xdb:
+        case 0xc4:
+        case 0xc5:
+        case 0xc6:
+        case 0xd9:
+        case 0xda:
+        case 0xdb:
           payload = n;
           break;
-        case 0xc7: case 0xc8: case 0xc9:
+        case 0xc7:
+        case 0xc8:
+        case 0xc9:
           payload = n + 1;
           break;
-        case 0xca: payload = 4; break;
-        case 0xcb: payload = 8; break;
-        case 0xcc: payload = 1; break;
-        case 0xcd: payload = 2; break;
-        case 0xce: payload = 4; break;
-        case 0xcf: payload = 8; break;
-        case 0xd0: payload = 1; break;
-        case 0xd1: payload = 2; break;
-        case 0xd2: payload = 4; break;
-        case 0xd3: payload = 8; break;
-        case 0xd4: payload = 2; break;
-        case 0xd5: payload = 3; break;
-        case 0xd6: payload = 5; break;
-        case 0xd7: payload = 9; break;
-        case 0xd8: payload = 17; break;
-        case 0xdc: case 0xdd:
+        case 0xca:
+          payload = 4;
+          break;
+        case 0xcb:
+          payload = 8;
+          break;
+        case 0xcc:
+          payload = 1;
+          break;
+        case 0xcd:
+          payload = 2;
+          break;
+        case 0xce:
+          payload = 4;
+          break;
+        case 0xcf:
+          payload = 8;
+          break;
+        case 0xd0:
+          payload = 1;
+          break;
+        case 0xd1:
+          payload = 2;
+          break;
+        case 0xd2:
+          payload = 4;
+          break;
+        case 0xd3:
+          payload = 8;
+          break;
+        case 0xd4:
+          payload = 2;
+          break;
+        case 0xd5:
+          payload = 3;
+          break;
+        case 0xd6:
+          payload = 5;
+          break;
+        case 0xd7:
+          payload = 9;
+          break;
+        case 0xd8:
+          payload = 17;
+          break;
+        case 0xdc:
+        case 0xdd:
           remaining += n;
           break;
-        case 0xde: case 0xdf:
+        case 0xde:
+        case 0xdf:
           remaining += 2 * n;
           break;
       }
@@ -78,11 +117,19 @@ export function scanObject(b: Uint8Array, pos: number, end = b.length): ScanResu
 
 /** Bytes of the length field after each type byte from 0xc4 on (0 = none / fixed payload). */
 const LEN_BYTES: Record<number, number> = {
-  0: 1, 1: 2, 2: 4, // bin 8/16/32
-  3: 1, 4: 2, 5: 4, // ext 8/16/32
-  21: 1, 22: 2, 23: 4, // str 8/16/32
-  24: 2, 25: 4, // array 16/32
-  26: 2, 27: 4, // map 16/32
+  0: 1,
+  1: 2,
+  2: 4, // bin 8/16/32
+  3: 1,
+  4: 2,
+  5: 4, // ext 8/16/32
+  21: 1,
+  22: 2,
+  23: 4, // str 8/16/32
+  24: 2,
+  25: 4, // array 16/32
+  26: 2,
+  27: 4, // map 16/32
 };
 
 function incomplete(need: number): ScanResult {

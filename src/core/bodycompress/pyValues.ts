@@ -11,20 +11,7 @@ import { parseDType, swapBytesInPlace, typedArrayClassFor } from '../numpy/dtype
  * - dict: `Map` (keys may be str, bytes or anything msgpack allows; insertion order kept);
  * - numpy arrays `NdArray`, numpy scalars `NpScalar`, Python complex `PyComplex`, msgpack ext `MsgExt`.
  */
-export type PyValue =
-  | null
-  | boolean
-  | number
-  | bigint
-  | string
-  | Uint8Array
-  | PyFloat
-  | PyValue[]
-  | PyDict
-  | NdArray
-  | NpScalar
-  | PyComplex
-  | MsgExt;
+export type PyValue = null | boolean | number | bigint | string | Uint8Array | PyFloat | PyValue[] | PyDict | NdArray | NpScalar | PyComplex | MsgExt;
 
 export type PyDict = Map<PyValue, PyValue>;
 
@@ -193,7 +180,7 @@ export function fromJsonValue(v: unknown): PyValue {
         bytes = new Uint8Array(typed.buffer);
         if (d!.order === '>') swapBytesInPlace(bytes, Ctor.BYTES_PER_ELEMENT);
       }
-      if (!bytes) throw new RangeError(`A ${String(o.$type)} needs "values" or "b64"`);
+      if (!bytes) throw new RangeError(`A ${o.$type} needs "values" or "b64"`);
       return o.$type === 'npscalar' ? new NpScalar(dtype, bytes) : new NdArray(dtype, shape, bytes);
     }
     default: {

@@ -177,19 +177,17 @@ export class RandomAccess {
 
 function abortable<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return p;
-  if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise<T>((resolve, reject) => {
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the abort reason is passed on as is (as fetch() does)
     const onAbort = () => reject(signal.reason);
+    if (signal.aborted) {
+      onAbort();
+      return;
+    }
     signal.addEventListener('abort', onAbort, { once: true });
-    p.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (err: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(err);
-      },
-    );
+    // When `p` settles: stop listening, then settle as it did (its reactions run in this order).
+    const stopListening = () => signal.removeEventListener('abort', onAbort);
+    p.then(stopListening, stopListening);
+    p.then(resolve, reject);
   });
 }

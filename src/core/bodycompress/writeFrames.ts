@@ -31,7 +31,7 @@ export interface WriteProgress {
 export interface WriteFramesOptions extends WriterOptions {
   /** Aborting stops the job; the output never appears and an existing file there stays (also when aborted while verifying). */
   signal?: AbortSignal;
-  onProgress?(p: WriteProgress): void;
+  onProgress?: (p: WriteProgress) => void;
 }
 
 /** Longest stretch of work between yields: reading and quantizing may not hold the event loop (the extension host). */

@@ -74,10 +74,7 @@ export async function createBodyCompressWriter(path: string, options: WriterOpti
     await writeWithBackpressure(out.stream, new Uint8Array(64));
     await writeWithBackpressure(out.stream, metadata);
     const dataStart = metadataStart + metadata.length;
-    const sink =
-      options.blockFrames === undefined
-        ? await streamSink(out, compressor, options.threads ?? 0)
-        : groupSink(out, compressor, options.blockFrames);
+    const sink = options.blockFrames === undefined ? await streamSink(out, compressor, options.threads ?? 0) : groupSink(out, compressor, options.blockFrames);
     return new BodyCompressWriter(path, out, sink, q, metadataStart, dataStart, compressor, options);
   } catch (err) {
     await out.abort();
@@ -86,7 +83,13 @@ export async function createBodyCompressWriter(path: string, options: WriterOpti
 }
 
 function headerMsgpack(length: number, dataStart: number | null): Uint8Array {
-  return encodeMsgpack(new Map<string, EncodableValue>([[VERSION_KEY, WRITER_VERSION], ['length', length], ['data_start', dataStart]]));
+  return encodeMsgpack(
+    new Map<string, EncodableValue>([
+      [VERSION_KEY, WRITER_VERSION],
+      ['length', length],
+      ['data_start', dataStart],
+    ]),
+  );
 }
 
 /** One compressor for the whole frame stream (xz --threads=0 -5: 24 MiB blocks, like the reference). */
@@ -120,6 +123,10 @@ function groupSink(out: AtomicWriteStream, compressor: Compressor, n: number): D
   const limit = Math.max(1, availableParallelism());
   let group: Uint8Array[] = [];
   let failed: unknown = null;
+  /** Rethrows the first failure as caught (`as unknown` undoes the truthiness narrowing to `{}`). */
+  const throwIfFailed = () => {
+    if (failed) throw failed as unknown;
+  };
   /** Completion of each group's write, in file order (only the last `limit + 1` are kept). */
   const writes: Promise<void>[] = [];
   const flushGroup = async () => {
@@ -130,26 +137,28 @@ function groupSink(out: AtomicWriteStream, compressor: Compressor, n: number): D
     const written = (async () => {
       const compressed = await compressing;
       await previous;
-      if (failed) throw failed;
+      throwIfFailed();
       await writeWithBackpressure(out.stream, compressed);
     })();
-    written.catch((err: unknown) => (failed ??= err));
+    written.catch((err: unknown) => {
+      failed ??= err;
+    });
     writes.push(written);
-    if (writes.length > limit + 1) writes.shift();
+    if (writes.length > limit + 1) void writes.shift();
     // At most `limit` groups compress at once: wait for the group `limit` places back.
     if (writes.length > limit) await writes[writes.length - 1 - limit]!.catch(() => undefined);
-    if (failed) throw failed;
+    throwIfFailed();
   };
   return {
     async write(b) {
-      if (failed) throw failed;
+      throwIfFailed();
       group.push(b);
       if (group.length >= n) await flushGroup();
     },
     async finish() {
       await flushGroup();
       await writes[writes.length - 1];
-      if (failed) throw failed;
+      throwIfFailed();
     },
     abort: () => void (failed ??= new Error('aborted')),
   };

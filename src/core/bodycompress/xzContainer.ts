@@ -141,7 +141,13 @@ export async function readXzLayout(handle: FileHandle, start: number, end: numbe
       problem = 'xz index describes more data than the file holds';
       break;
     }
-    found.unshift({ fileOffset: streamStart, end: streamEnd, flags, paddingAfter: pos - streamEnd, uncompressedSize: records.reduce((sum, r) => sum + r.uncompressed, 0) });
+    found.unshift({
+      fileOffset: streamStart,
+      end: streamEnd,
+      flags,
+      paddingAfter: pos - streamEnd,
+      uncompressedSize: records.reduce((sum, r) => sum + r.uncompressed, 0),
+    });
     recordsOf.unshift(records);
     pos = streamStart;
   }

@@ -42,7 +42,7 @@ async function* sourceBytes(path: string, pieces: SourcePiece[], onInput?: (byte
         yield p.bytes;
         continue;
       }
-      for (let pos = p.start; pos < p.end; ) {
+      for (let pos = p.start; pos < p.end;) {
         const len = Math.min(READ_CHUNK, p.end - pos);
         const buf = new Uint8Array(len);
         const { bytesRead } = await handle.read(buf, 0, len, pos);
@@ -126,7 +126,8 @@ const WASM_CODES: Record<number, [XzFailure, string]> = {
 
 async function* decodeWithWasm(path: string, pieces: SourcePiece[], onInput?: (bytes: number) => void): AsyncGenerator<Uint8Array> {
   const source = sourceBytes(path, pieces, onInput);
-  const input = ReadableStream.from(source);
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- the same type here, but test/e2e's program (DOM lib) has another global ReadableStream
+  const input = ReadableStream.from(source) as unknown as globalThis.ReadableStream<Uint8Array>;
   const reader = new XzReadableStream(input).getReader();
   let done = false;
   try {

@@ -33,9 +33,7 @@ function startXz(args: string[]): Running {
   child.stderr.on('data', (t: string) => void (stderr = (stderr + t).slice(-2000)));
   const done = new Promise<void>((resolve, reject) => {
     child.once('error', reject);
-    child.once('close', (code, signal) =>
-      code === 0 ? resolve() : reject(new Error(`xz failed (${signal ?? `exit code ${code}`}): ${stderr.trim()}`)),
-    );
+    child.once('close', (code, signal) => (code === 0 ? resolve() : reject(new Error(`xz failed (${signal ?? `exit code ${code}`}): ${stderr.trim()}`))));
   });
   done.catch(() => undefined);
   return { input: child.stdin, output: child.stdout, done, kill: () => void child.kill() };

@@ -11,10 +11,10 @@ export interface CopyJob {
 export type ToCopyWorker = { type: 'init'; cancel: SharedArrayBuffer } | { type: 'batch'; jobs: CopyJob[] } | { type: 'close' };
 
 /** After each batch: what was copied (a prefix of the batch), notes, and the error that stopped it. */
-export type FromCopyWorker = {
+export interface FromCopyWorker {
   type: 'done';
   files: number;
   bytes: number;
   notes: string[];
   error?: { code: string | null; message: string };
-};
+}

@@ -21,11 +21,15 @@ export async function copyInThreads(
   options.signal?.addEventListener('abort', stop, { once: true });
   const notes: string[] = [];
   let next = 0;
-  let failure: Error | null = null;
+  // Set by the threads' handlers (a plain annotation would let TypeScript narrow it to null below).
+  let failure = null as Error | null;
   const run = (worker: Worker) =>
     new Promise<void>((resolve) => {
       const give = () => {
-        if (next >= jobs.length || failure || Atomics.load(flag, 0) !== 0) return resolve();
+        if (next >= jobs.length || failure || Atomics.load(flag, 0) !== 0) {
+          resolve();
+          return;
+        }
         const batch = jobs.slice(next, next + BATCH);
         next += batch.length;
         worker.postMessage({ type: 'batch', jobs: batch } satisfies ToCopyWorker);

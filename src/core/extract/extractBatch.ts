@@ -31,14 +31,17 @@ export function abortError(): Error {
   return new DOMException('The extraction was cancelled', 'AbortError');
 }
 
-export { isAbortError };
-
 /**
  * Extracts (or with dryRun, plans) performances in worker threads, `concurrency` at a time. A failed
  * performance is reported in its item and the others go on; cancelling stops every worker (each cleans
  * up its temporary files) and rejects with an AbortError.
  */
-export async function extractInWorkers(inputs: readonly PerformanceInput[], request: ExtractRequest, outDir: string, options: BatchOptions): Promise<BatchItem[]> {
+export async function extractInWorkers(
+  inputs: readonly PerformanceInput[],
+  request: ExtractRequest,
+  outDir: string,
+  options: BatchOptions,
+): Promise<BatchItem[]> {
   const width = Math.max(1, Math.min(options.concurrency ?? Math.min(4, availableParallelism()), inputs.length));
   const items: BatchItem[] = inputs.map((input) => ({ input, summary: null, result: null, error: null }));
   const progress = new Map<number, ExtractProgress>();
@@ -118,7 +121,10 @@ export function runInWorker(
     });
     worker.on('error', (err) => finish(() => reject(err)));
     worker.on('exit', (code) => finish(() => reject(new Error(`The extraction worker stopped unexpectedly (exit code ${code})`))));
-    if (options.signal?.aborted) return finish(() => reject(abortError()));
+    if (options.signal?.aborted) {
+      finish(() => reject(abortError()));
+      return;
+    }
     options.signal?.addEventListener('abort', onAbort, { once: true });
     worker.postMessage({
       type: 'start',
@@ -131,4 +137,3 @@ export function runInWorker(
     } satisfies ToExtractWorker);
   });
 }
-

@@ -88,11 +88,17 @@ export function resolveOptions(request: ExtractRequest, kind: PerformanceKind): 
 
 /** `images,masks,uv` → parts; `all` → every data part. Throws InputError naming unknown parts. */
 export function parseParts(text: string): ExtractPart[] {
-  const names = text.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const names = text
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
   if (names.includes('all')) return [...DATA_PARTS];
   const unknown = names.filter((n) => !(EXTRACT_PARTS as readonly string[]).includes(n));
   if (unknown.length > 0 || names.length === 0) {
-    throw new InputError('invalid-value', `Unknown part${unknown.length === 1 ? '' : 's'} ${unknown.join(', ') || '(none given)'}; use ${EXTRACT_PARTS.join(', ')}`);
+    throw new InputError(
+      'invalid-value',
+      `Unknown part${unknown.length === 1 ? '' : 's'} ${unknown.join(', ') || '(none given)'}; use ${EXTRACT_PARTS.join(', ')}`,
+    );
   }
   return [...new Set(names)] as ExtractPart[];
 }
@@ -108,7 +114,10 @@ export function parseCameras(text: string): CameraSpec {
     return { kind: 'spread', count };
   }
   const ids: string[] = [];
-  for (const item of t.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const item of t
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const range = /^(\d+)\s*-\s*(\d+)$/.exec(item);
     if (range) {
       const [a, b] = [Number(range[1]), Number(range[2])];
@@ -163,7 +172,14 @@ export function selectFrames(spec: FrameSpec, timeline: readonly number[]): numb
 
 /** Human text for a selection, for extraction_info.txt and the UI. */
 export function describeCameras(spec: CameraSpec): string {
-  return spec.kind === 'all' ? 'all' : spec.kind === 'spread' ? `${spec.count} spread around the head` : formatFrameRanges(spec.ids.map(Number).sort((a, b) => a - b), Infinity);
+  return spec.kind === 'all'
+    ? 'all'
+    : spec.kind === 'spread'
+      ? `${spec.count} spread around the head`
+      : formatFrameRanges(
+          spec.ids.map(Number).sort((a, b) => a - b),
+          Infinity,
+        );
 }
 
 export function describeFrames(spec: FrameSpec): string {

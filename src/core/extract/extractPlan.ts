@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { InputError } from '../errors';
+import type { Hdf5DatasetInfo } from '../hdf5/types';
 import type { CameraCalibration } from '../smc/calibration';
 import { imageExtension, sniffImageFormat } from '../smc/imageFormat';
 import type { SmcFile, SmcFileKind } from '../smc/smcFile';
@@ -30,7 +31,10 @@ const PREVIEW_BYTES_PER_PIXEL = 0.3;
  */
 export async function planExtraction(perf: SmcPerformance, request: ExtractRequest, outDir: string, version: string): Promise<ExtractPlan> {
   const h = perf.header;
-  for (const [what, value] of [['actor id', h.actorId], ['performance part', h.performancePart]] as const) {
+  for (const [what, value] of [
+    ['actor id', h.actorId],
+    ['performance part', h.performancePart],
+  ] as const) {
     const why = unsafeComponentReason(value);
     if (why) throw new InputError('invalid-value', `The ${what} ${quoteName(value)} in ${perf.primary.path} cannot name an output folder: ${why}`);
   }
@@ -80,7 +84,7 @@ class PlanContext {
   frames: number[] = [];
   private calibration = new Map<string, CameraCalibration>();
   private readonly inv: Record<SmcFileKind, SmcInventory | null>;
-  private readonly cameraNames = new Map<string, string>();
+  private readonly cameraNames = new Map<string, string | null>();
 
   constructor(
     private readonly perf: SmcPerformance,
@@ -115,9 +119,9 @@ class PlanContext {
     if (!this.cameraNames.has(id)) {
       const why = unsafeComponentReason(`cam_${id}`);
       if (why) this.notes.push(`Camera id ${quoteName(id)} cannot be used in a file name (${why}); its data is left out`);
-      this.cameraNames.set(id, why ? '' : `cam_${id}`);
+      this.cameraNames.set(id, why ? null : `cam_${id}`);
     }
-    return this.cameraNames.get(id) || null;
+    return this.cameraNames.get(id) ?? null;
   }
 
   async build(): Promise<void> {
@@ -128,7 +132,10 @@ class PlanContext {
     if (this.wants('metadata')) this.planMetadata();
     if (this.wants('calibration') && calKind) this.planCalibration(calKind);
     else if (this.wants('calibration')) this.notes.push('No calibration in the files');
-    for (const [part, kind] of [['images', 'color'], ['masks', 'mask']] as const) {
+    for (const [part, kind] of [
+      ['images', 'color'],
+      ['masks', 'mask'],
+    ] as const) {
       if (this.wants(part)) await this.planImages(part, kind);
     }
     if (this.wants('audio')) this.planAudio();
@@ -174,7 +181,10 @@ class PlanContext {
     for (const inv of Object.values(this.inv)) {
       for (const c of inv?.cameras ?? []) for (const s of [c.color, c.mask]) for (const f of s?.frames ?? []) timeline.add(f);
     }
-    this.frames = selectFrames(this.options.frames, [...timeline].sort((a, b) => a - b));
+    this.frames = selectFrames(
+      this.options.frames,
+      [...timeline].sort((a, b) => a - b),
+    );
   }
 
   private planMetadata(): void {
@@ -230,7 +240,7 @@ class PlanContext {
         continue;
       }
       if (!name) continue;
-      const infos = file.partDatasets({ part: kind, camera: id }) ?? new Map();
+      const infos = file.partDatasets({ part: kind, camera: id }) ?? new Map<string, Hdf5DatasetInfo>();
       const present = new Set(series.frames);
       const wanted = this.frames.filter((f) => present.has(f));
       const lacking = this.frames.filter((f) => !present.has(f) && f < numFrame);
@@ -238,7 +248,7 @@ class PlanContext {
       let ext: string | null = null;
       for (const f of wanted) {
         const info = infos.get(frameKey(f)!);
-        if (!info || info.dtype.size !== 1 || info.byteLength === 0) {
+        if (info?.dtype.size !== 1 || info.byteLength === 0) {
           this.notes.push(`Camera ${id} frame ${f}: the ${kind} entry is not an encoded image; left out`);
           continue;
         }
@@ -324,12 +334,17 @@ class PlanContext {
   }
 
   /** Single stored images outside the camera groups (UV textures, scan masks), each sniffed for its extension. */
-  private async planStoredImages(holder: SmcFileKind, group: SmcPartGroup, items: [key: string, rel: (ext: string) => string][], part: 'uv' | 'scan_mask'): Promise<void> {
+  private async planStoredImages(
+    holder: SmcFileKind,
+    group: SmcPartGroup,
+    items: [key: string, rel: (ext: string) => string][],
+    part: 'uv' | 'scan_mask',
+  ): Promise<void> {
     const file = this.file(holder);
-    const infos = file.partDatasets(group) ?? new Map();
+    const infos = file.partDatasets(group) ?? new Map<string, Hdf5DatasetInfo>();
     for (const [key, rel] of items) {
       const info = infos.get(key);
-      if (!info || info.dtype.size !== 1 || info.byteLength === 0) {
+      if (info?.dtype.size !== 1 || info.byteLength === 0) {
         this.notes.push(`${smcPartPath(group, key)} is not an encoded image; left out`);
         continue;
       }
@@ -359,7 +374,9 @@ class PlanContext {
     const lacking = this.frames.filter((f) => !present.has(f));
     if (lacking.length) this.notes.push(`UV textures: none for frames ${formatFrameRanges(lacking)}`);
     const b = this.base(holder);
-    const items = this.frames.filter((f) => present.has(f)).map((f) => [frameKey(f)!, (ext: string) => `${b}uv_texture/frame_${pad6(f)}${ext}`] as [string, (ext: string) => string]);
+    const items = this.frames
+      .filter((f) => present.has(f))
+      .map((f) => [frameKey(f)!, (ext: string) => `${b}uv_texture/frame_${pad6(f)}${ext}`] as [string, (ext: string) => string]);
     await this.planStoredImages(holder, { part: 'uvTexture' }, items, 'uv');
   }
 
@@ -433,7 +450,9 @@ class PlanContext {
       source: { type: 'contact-sheet', file: holder, frame, cameras: cams },
     });
     const kpHolder = this.holder('keypoints2d');
-    const kpCams = kpHolder ? this.inv[kpHolder]!.keypoints2d!.cameras.filter((c) => c.frames.includes(frame) && !c.emptyFrames.includes(frame)).map((c) => c.id) : [];
+    const kpCams = kpHolder
+      ? this.inv[kpHolder]!.keypoints2d!.cameras.filter((c) => c.frames.includes(frame) && !c.emptyFrames.includes(frame)).map((c) => c.id)
+      : [];
     const camera = ['25', ...kpCams].find((id) => kpCams.includes(id) && cams.includes(id));
     if (!camera) {
       this.notes.push(`No camera has both a colour image and 2D landmarks at frame ${frame}, so no landmark overlay`);

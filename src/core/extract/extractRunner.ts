@@ -105,12 +105,17 @@ export async function runExtraction(plan: ExtractPlan, perf: SmcPerformance, opt
     const todo: PlannedFile[] = [];
     const check = plan.files.filter((f) => f.group !== 'report' && !options.force && existing.has(insideRoot(plan.root, f.rel)));
     const checked = new Set<PlannedFile>();
-    await pool(check, options.concurrency ?? DEFAULT_CONCURRENCY, async (f) => {
-      if (await isComplete(f, insideRoot(plan.root, f.rel), () => expectedContent(f, ctx))) {
-        checked.add(f);
-        done(f, true);
-      }
-    }, signal);
+    await pool(
+      check,
+      options.concurrency ?? DEFAULT_CONCURRENCY,
+      async (f) => {
+        if (await isComplete(f, insideRoot(plan.root, f.rel), () => expectedContent(f, ctx))) {
+          checked.add(f);
+          done(f, true);
+        }
+      },
+      signal,
+    );
     for (const f of interleaveByFolder(plan.files.filter((f) => f.group !== 'report'))) if (!checked.has(f)) todo.push(f);
     // Stored payloads at known offsets go to the copy threads; everything else is written here.
     const direct = (f: PlannedFile) => f.source.type === 'copy' && f.source.offset !== null && f.bytes <= STREAM_COPY_BYTES;
@@ -134,7 +139,12 @@ export async function runExtraction(plan: ExtractPlan, perf: SmcPerformance, opt
           for (let i = 0; i < files; i++) done(copied[copiedCount++]!, false);
         },
       }).then((r) => notes.push(...r.notes), stopOthersOnFailure),
-      pool(todo.filter((f) => !direct(f)), options.concurrency ?? DEFAULT_CONCURRENCY, write, inner.signal).catch(stopOthersOnFailure),
+      pool(
+        todo.filter((f) => !direct(f)),
+        options.concurrency ?? DEFAULT_CONCURRENCY,
+        write,
+        inner.signal,
+      ).catch(stopOthersOnFailure),
     ]);
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected' && !isAbortError(r.reason));
     if (failed) throw failed.reason;
@@ -142,7 +152,8 @@ export async function runExtraction(plan: ExtractPlan, perf: SmcPerformance, opt
     // The reports last: their presence says the extraction finished.
     const scratch = Buffer.allocUnsafe(SCRATCH_BYTES);
     for (const f of plan.files.filter((f) => f.group === 'report')) {
-      if (!options.force && existing.has(insideRoot(plan.root, f.rel)) && (await isComplete(f, insideRoot(plan.root, f.rel), () => expectedContent(f, ctx)))) done(f, true);
+      if (!options.force && existing.has(insideRoot(plan.root, f.rel)) && (await isComplete(f, insideRoot(plan.root, f.rel), () => expectedContent(f, ctx))))
+        done(f, true);
       else await write(f, scratch);
     }
   } catch (err) {

@@ -5,8 +5,7 @@ import type { ExtractProgress, ExtractResult } from './extractRunner';
 
 /** Messages between the main thread and an extraction worker (one performance per worker). */
 export type ToExtractWorker =
-  | { type: 'start'; input: PerformanceInput; request: ExtractRequest; outDir: string; version: string; dryRun: boolean; force: boolean }
-  | { type: 'cancel' };
+  { type: 'start'; input: PerformanceInput; request: ExtractRequest; outDir: string; version: string; dryRun: boolean; force: boolean } | { type: 'cancel' };
 
 export type FromExtractWorker =
   | { type: 'planned'; summary: PlanSummary }

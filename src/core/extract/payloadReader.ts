@@ -23,7 +23,7 @@ export class PayloadReader {
         const f = files[kind];
         if (!f) continue;
         kept[kind] = f;
-        handles[kind] = await open(f.path, 'r').catch((err) => {
+        handles[kind] = await open(f.path, 'r').catch((err: unknown) => {
           throw inputErrorFromFs(err, f.path);
         });
       }

@@ -1,3 +1,4 @@
+import type { Hdf5DatasetInfo } from '../hdf5/types';
 import { NdArray, shapeSize } from '../numpy/ndarray';
 import type { CameraCalibration } from '../smc/calibration';
 import type { SmcFile, SmcFileKind } from '../smc/smcFile';
@@ -36,7 +37,11 @@ function npzFile(rel: string, group: PlannedFile['group'], entries: PlannedNpzEn
 /** Frame ids (int64) and the valid flags (bool) that accompany every per-frame array. */
 function frameEntries(frames: readonly number[], valid: readonly boolean[]): PlannedNpzEntry[] {
   const ids = NdArray.fromTyped(BigInt64Array.from(frames, BigInt), [frames.length], '<i8');
-  const flags = new NdArray('|b1', [valid.length], Uint8Array.from(valid, (v) => (v ? 1 : 0)));
+  const flags = new NdArray(
+    '|b1',
+    [valid.length],
+    Uint8Array.from(valid, (v) => (v ? 1 : 0)),
+  );
   return [entry('frames', '<i8', [frames.length], { type: 'array', array: ids }), entry('valid', '|b1', [valid.length], { type: 'array', array: flags })];
 }
 
@@ -49,7 +54,7 @@ export interface FrameRows {
 
 /** For each frame: the dataset of `group` holding its row, or null when it is missing, empty or shaped otherwise. */
 export function frameRows(file: SmcFile, group: SmcPartGroup, frames: readonly number[], shape: readonly number[]): FrameRows {
-  const infos = file.partDatasets(group) ?? new Map();
+  const infos = file.partDatasets(group) ?? new Map<string, Hdf5DatasetInfo>();
   const out: FrameRows = { paths: [], missing: [], empty: [], badShape: [] };
   for (const f of frames) {
     const info = infos.get(frameKey(f)!);
@@ -68,15 +73,27 @@ export function rowNotes(label: string, rows: FrameRows): string[] {
   const notes: string[] = [];
   if (rows.missing.length) notes.push(`${label}: no data for frames ${formatFrameRanges(rows.missing)} (NaN rows, valid False)`);
   if (rows.empty.length) notes.push(`${label}: no detection (empty array) in frames ${formatFrameRanges(rows.empty)} (NaN rows, valid False)`);
-  if (rows.badShape.length) notes.push(`${label}: frames ${formatFrameRanges(rows.badShape)} have another shape or type, or are damaged; left out (NaN rows, valid False)`);
+  if (rows.badShape.length)
+    notes.push(`${label}: frames ${formatFrameRanges(rows.badShape)} have another shape or type, or are damaged; left out (NaN rows, valid False)`);
   return notes;
 }
 
 /** keypoints2d/cam_XX.npz or keypoints3d/all_frames.npz: frames, valid, keypoints (F, 106, d). */
-export function keypointsFile(rel: string, group: 'keypoints2d' | 'keypoints3d', file: SmcFileKind, frames: number[], rows: FrameRows, dtype: string | null, shape: number[]): PlannedFile {
+export function keypointsFile(
+  rel: string,
+  group: 'keypoints2d' | 'keypoints3d',
+  file: SmcFileKind,
+  frames: number[],
+  rows: FrameRows,
+  dtype: string | null,
+  shape: number[],
+): PlannedFile {
   const t = floatDtype(dtype);
   return npzFile(rel, group, [
-    ...frameEntries(frames, rows.paths.map((p) => p !== null)),
+    ...frameEntries(
+      frames,
+      rows.paths.map((p) => p !== null),
+    ),
     entry('keypoints', t, [frames.length, ...shape], { type: 'rows', file, paths: rows.paths }),
   ]);
 }
@@ -87,11 +104,13 @@ export function keypointsFile(rel: string, group: 'keypoints2d' | 'keypoints3d',
  */
 export function flameFile(rel: string, source: SmcFile, kind: SmcFileKind, inv: FlameInventory, frames: number[]): { file: PlannedFile; notes: string[] } {
   const notes: string[] = [];
-  const keys = Object.keys(inv.keys).sort().filter((k) => {
-    const ok = isSafeComponent(k) && k !== 'frames' && k !== 'valid';
-    if (!ok) notes.push(`FLAME parameter ${quoteName(k)} cannot be an array name; left out`);
-    return ok;
-  });
+  const keys = Object.keys(inv.keys)
+    .sort()
+    .filter((k) => {
+      const ok = isSafeComponent(k) && k !== 'frames' && k !== 'valid';
+      if (!ok) notes.push(`FLAME parameter ${quoteName(k)} cannot be an array name; left out`);
+      return ok;
+    });
   const present = new Set(inv.frames);
   const perKey = keys.map((k) => ({ key: k, shape: inv.keys[k]!.shape ?? [], paths: [] as (string | null)[] }));
   const valid: boolean[] = [];
@@ -103,7 +122,8 @@ export function flameFile(rel: string, source: SmcFile, kind: SmcFileKind, inv: 
     let all = infos !== null;
     for (const k of perKey) {
       const info = infos?.get(k.key);
-      const ok = info !== undefined && sameShape(info.shape, k.shape) && ['float', 'int', 'uint'].includes(info.dtype.kind) && !source.hdf5.unreadableReason(info);
+      const ok =
+        info !== undefined && sameShape(info.shape, k.shape) && ['float', 'int', 'uint'].includes(info.dtype.kind) && !source.hdf5.unreadableReason(info);
       k.paths.push(ok ? info.path : null);
       all &&= ok;
     }
@@ -137,7 +157,11 @@ export function calibrationNpz(rel: string, cameras: [string, CameraCalibration]
     ['D', NdArray.fromTyped(D, [n, dLen])],
     ['RT', NdArray.fromTyped(RT, [n, 4, 4])],
   ];
-  return npzFile(rel, 'calibration', arrays.map(([name, a]) => entry(name, a.dtype, [...a.shape], { type: 'array', array: a })));
+  return npzFile(
+    rel,
+    'calibration',
+    arrays.map(([name, a]) => entry(name, a.dtype, [...a.shape], { type: 'array', array: a })),
+  );
 }
 
 /** One camera's calibration: K (3, 3), D (d,), RT (4, 4) float64. */
@@ -147,7 +171,11 @@ export function cameraCalibrationNpz(rel: string, cal: CameraCalibration): Plann
     ['D', NdArray.fromTyped(Float64Array.from(cal.D), [cal.D.length])],
     ['RT', NdArray.fromTyped(Float64Array.from(cal.RT.flat()), [4, 4])],
   ];
-  return npzFile(rel, 'calibration', arrays.map(([name, a]) => entry(name, a.dtype, [...a.shape], { type: 'array', array: a })));
+  return npzFile(
+    rel,
+    'calibration',
+    arrays.map(([name, a]) => entry(name, a.dtype, [...a.shape], { type: 'array', array: a })),
+  );
 }
 
 /** audio/audio.wav (float32) and audio/audio_data.npz (the samples as stored, and sample_rate). */
@@ -170,9 +198,10 @@ export function audioFiles(base: string, kind: SmcFileKind, info: AudioInfo & { 
 
 /** A numpy `<U` array (UCS-4 code points, zero-padded), loadable without pickles. */
 function unicodeArray(values: string[]): NdArray {
-  const width = Math.max(1, ...values.map((v) => [...v].length));
+  const points = values.map((v) => Array.from(v, (ch) => ch.codePointAt(0)!));
+  const width = Math.max(1, ...points.map((p) => p.length));
   const codes = new Uint32Array(values.length * width);
-  values.forEach((v, i) => [...v].forEach((ch, j) => (codes[i * width + j] = ch.codePointAt(0)!)));
+  points.forEach((p, i) => codes.set(p, i * width));
   return NdArray.fromTyped(codes, [values.length], `<U${width}`);
 }
 

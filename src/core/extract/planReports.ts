@@ -79,7 +79,8 @@ export function infoText(files: SmcFile[], inventories: (SmcInventory | null)[])
     const inv = inventories[i];
     lines.push('', `${basename(f.path)} (${f.fileKind}, ${formatBytes(f.fileSize)})`);
     if (!inv) continue;
-    if (inv.color) lines.push(`  colour images: ${inv.color.images} (${inv.color.cameras} cameras, ${inv.color.frames} frames), ${formatBytes(inv.color.bytes)}`);
+    if (inv.color)
+      lines.push(`  colour images: ${inv.color.images} (${inv.color.cameras} cameras, ${inv.color.frames} frames), ${formatBytes(inv.color.bytes)}`);
     if (inv.mask) lines.push(`  masks: ${inv.mask.images} (${inv.mask.cameras} cameras, ${inv.mask.frames} frames), ${formatBytes(inv.mask.bytes)}`);
     if (inv.audio) lines.push(`  audio: ${inv.audio.shape.join(' × ')} ${inv.audio.dtype} at ${inv.audio.sampleRate ?? '?'} Hz`);
     if (inv.calibration) lines.push(`  calibration: ${inv.calibration.cameraIds.length} cameras`);

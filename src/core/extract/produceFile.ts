@@ -34,7 +34,7 @@ export async function produceFile(file: PlannedFile, target: string, ctx: Produc
     }
     case 'ply': {
       const mesh = await ctx.reader.file(s.file).scanMesh();
-      if (!mesh || mesh.vertexCount !== s.vertices || mesh.faceCount !== s.faces) throw new InputError('corrupt', 'The scan mesh changed while extracting');
+      if (mesh?.vertexCount !== s.vertices || mesh.faceCount !== s.faces) throw new InputError('corrupt', 'The scan mesh changed while extracting');
       return writePly(target, { vertices: mesh.vertices.data, faces: mesh.faces, comment: s.comment });
     }
     case 'contact-sheet':
@@ -43,7 +43,13 @@ export async function produceFile(file: PlannedFile, target: string, ctx: Produc
   }
 }
 
-async function copyPayload(file: PlannedFile, s: Extract<PlannedFile['source'], { type: 'copy' }>, target: string, ctx: ProduceContext, buffer: Buffer): Promise<void> {
+async function copyPayload(
+  file: PlannedFile,
+  s: Extract<PlannedFile['source'], { type: 'copy' }>,
+  target: string,
+  ctx: ProduceContext,
+  buffer: Buffer,
+): Promise<void> {
   if (s.offset === null || file.bytes <= STREAM_COPY_BYTES) {
     const bytes = await ctx.reader.read(s.file, s.dataset, s.offset, file.bytes, buffer);
     const actual = imageTarget(target, bytes, s.dataset);

@@ -14,6 +14,7 @@ export function unsafeComponentReason(name: string): string | null {
   if (name.length > MAX_COMPONENT) return `it is longer than ${MAX_COMPONENT} characters`;
   if (name === '.' || name === '..') return 'it names a folder level';
   if (/[/\\]/.test(name)) return 'it contains a path separator';
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what this rejects
   if (/[\u0000-\u001f\u007f<>:"|?*]/.test(name)) return 'it contains characters file names cannot hold';
   if (/^\s|[\s.]$/.test(name)) return 'it starts with a space or ends with a space or dot';
   if (/^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$/i.test(name)) return 'it is a reserved device name on Windows';

@@ -10,7 +10,11 @@ import type { FileSource, ProduceContext } from './planTypes';
  * opt-in (on in the Sample preset); the extracted images themselves are never decoded.
  */
 
-type Rgba = { width: number; height: number; data: Uint8Array };
+interface Rgba {
+  width: number;
+  height: number;
+  data: Uint8Array;
+}
 
 /** Contact-sheet thumbnails are at most this wide. */
 export const THUMB_WIDTH = 320;
@@ -25,7 +29,7 @@ export async function writePreview(s: Extract<FileSource, { type: 'contact-sheet
 
 async function decodeColor(ctx: ProduceContext, s: { file: 'anno' | 'raw' }, camera: string, frame: number): Promise<Rgba | null> {
   const img = await ctx.reader.file(s.file).readImage(camera, 'color', frame);
-  if (!img || img.format !== 'jpeg') {
+  if (img?.format !== 'jpeg') {
     ctx.note(`Camera ${camera} frame ${frame}: not a JPEG, left out of the previews`);
     return null;
   }
@@ -122,7 +126,18 @@ function dot(img: Rgba, cx: number, cy: number, r: number, rgb: [number, number,
 }
 
 /** 3×5 pixel digits, one row of 3 bits per line, for camera labels. */
-const DIGITS = ['111101101101111', '010110010010111', '111001111100111', '111001111001111', '101101111001001', '111100111001111', '111100111101111', '111001001001001', '111101111101111', '111101111001111'];
+const DIGITS = [
+  '111101101101111',
+  '010110010010111',
+  '111001111100111',
+  '111001111001111',
+  '101101111001001',
+  '111100111001111',
+  '111100111101111',
+  '111001001001001',
+  '111101111101111',
+  '111101111001111',
+];
 
 function drawDigits(img: Rgba, text: string, x0: number, y0: number, scale: number): void {
   let x = x0;

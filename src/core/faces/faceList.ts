@@ -25,7 +25,8 @@ export class FaceListBuilder {
 
   /** Adds a polygon (≥ 3 corners) as a fan of triangles. */
   addPolygon(corners: ArrayLike<number>): void {
-    if (corners.length < 3) throw new InputError('corrupt', `${this.source}: a face has ${corners.length} corner${corners.length === 1 ? '' : 's'}; at least 3 are needed`);
+    if (corners.length < 3)
+      throw new InputError('corrupt', `${this.source}: a face has ${corners.length} corner${corners.length === 1 ? '' : 's'}; at least 3 are needed`);
     for (let k = 1; k + 1 < corners.length; k++) this.addTriangle(corners[0]!, corners[k]!, corners[k + 1]!);
   }
 

@@ -9,10 +9,22 @@ import { FaceListBuilder, type TemplateFaces } from './faceList';
 type Scalar = 'i1' | 'u1' | 'i2' | 'u2' | 'i4' | 'u4' | 'f4' | 'f8';
 
 const TYPES: Record<string, Scalar> = {
-  char: 'i1', int8: 'i1', uchar: 'u1', uint8: 'u1',
-  short: 'i2', int16: 'i2', ushort: 'u2', uint16: 'u2',
-  int: 'i4', int32: 'i4', uint: 'u4', uint32: 'u4',
-  float: 'f4', float32: 'f4', double: 'f8', float64: 'f8',
+  char: 'i1',
+  int8: 'i1',
+  uchar: 'u1',
+  uint8: 'u1',
+  short: 'i2',
+  int16: 'i2',
+  ushort: 'u2',
+  uint16: 'u2',
+  int: 'i4',
+  int32: 'i4',
+  uint: 'u4',
+  uint32: 'u4',
+  float: 'f4',
+  float32: 'f4',
+  double: 'f8',
+  float64: 'f8',
 };
 const SIZE: Record<Scalar, number> = { i1: 1, u1: 1, i2: 2, u2: 2, i4: 4, u4: 4, f4: 4, f8: 8 };
 
@@ -36,7 +48,9 @@ export function parsePlyFaces(bytes: Uint8Array, source: string): TemplateFaces 
   const bad = (why: string) => new InputError('corrupt', `${source}: ${why}`);
   const headEnd = findHeaderEnd(bytes);
   if (headEnd < 0) {
-    throw bytes.length >= 4 && new TextDecoder('latin1').decode(bytes.subarray(0, 4)) === 'ply\n' ? bad('the PLY header has no end_header line') : bad('not a PLY file');
+    throw bytes.length >= 4 && new TextDecoder('latin1').decode(bytes.subarray(0, 4)) === 'ply\n'
+      ? bad('the PLY header has no end_header line')
+      : bad('not a PLY file');
   }
   const lines = new TextDecoder('latin1').decode(bytes.subarray(0, headEnd)).split(/\r?\n/);
   if (lines[0]?.trim() !== 'ply') throw bad('not a PLY file');
@@ -65,13 +79,16 @@ export function parsePlyFaces(bytes: Uint8Array, source: string): TemplateFaces 
     }
   }
   const face = elements.find((e) => e.name === 'face');
-  const list = face && (face.properties.find((p) => p.countType && (p.name === 'vertex_indices' || p.name === 'vertex_index')) ?? face.properties.find((p) => p.countType));
+  const list =
+    face &&
+    (face.properties.find((p) => p.countType && (p.name === 'vertex_indices' || p.name === 'vertex_index')) ?? face.properties.find((p) => p.countType));
   if (!face || !list) throw new InputError('invalid-value', `${source} has no faces (no face element with a vertex index list)`);
   const vertices = elements.find((e) => e.name === 'vertex')?.count ?? null;
   const out = new FaceListBuilder(source);
   const body = bytes.subarray(headEnd);
   if (format === 'ascii') readAscii(body, elements, face, list, out, bad);
-  else if (format === 'binary_little_endian' || format === 'binary_big_endian') readBinary(body, format === 'binary_little_endian', elements, face, list, out, bad);
+  else if (format === 'binary_little_endian' || format === 'binary_big_endian')
+    readBinary(body, format === 'binary_little_endian', elements, face, list, out, bad);
   else throw new InputError('unsupported', `${source}: PLY format "${format}" is not supported`);
   return out.finish(vertices);
 }
@@ -88,7 +105,10 @@ function findHeaderEnd(bytes: Uint8Array): number {
 }
 
 function readAscii(body: Uint8Array, elements: Element[], face: Element, list: Property, out: FaceListBuilder, bad: (why: string) => InputError): void {
-  const tokens = new TextDecoder('latin1').decode(body).split(/\s+/).filter((t) => t.length > 0);
+  const tokens = new TextDecoder('latin1')
+    .decode(body)
+    .split(/\s+/)
+    .filter((t) => t.length > 0);
   let pos = 0;
   const next = () => {
     if (pos >= tokens.length) throw bad('the data ends early');
@@ -130,14 +150,22 @@ function readBinary(
     const p = pos;
     pos += SIZE[t];
     switch (t) {
-      case 'i1': return view.getInt8(p);
-      case 'u1': return view.getUint8(p);
-      case 'i2': return view.getInt16(p, little);
-      case 'u2': return view.getUint16(p, little);
-      case 'i4': return view.getInt32(p, little);
-      case 'u4': return view.getUint32(p, little);
-      case 'f4': return view.getFloat32(p, little);
-      case 'f8': return view.getFloat64(p, little);
+      case 'i1':
+        return view.getInt8(p);
+      case 'u1':
+        return view.getUint8(p);
+      case 'i2':
+        return view.getInt16(p, little);
+      case 'u2':
+        return view.getUint16(p, little);
+      case 'i4':
+        return view.getInt32(p, little);
+      case 'u4':
+        return view.getUint32(p, little);
+      case 'f4':
+        return view.getFloat32(p, little);
+      case 'f8':
+        return view.getFloat64(p, little);
     }
   };
   for (const el of elements) {

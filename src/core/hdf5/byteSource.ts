@@ -108,9 +108,7 @@ export class ByteSource {
       throw new Hdf5FormatError(`invalid file range ${position}+${length}`);
     }
     if (position + length > this.size) {
-      throw new Hdf5FormatError(
-        `the file structure points past the end of the file (${length} bytes at ${position}, file size ${this.size})`,
-      );
+      throw new Hdf5FormatError(`the file structure points past the end of the file (${length} bytes at ${position}, file size ${this.size})`);
     }
   }
 

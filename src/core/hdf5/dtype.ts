@@ -12,20 +12,7 @@ export interface Hdf5Dtype {
 }
 
 export type Hdf5DtypeKind =
-  | 'int'
-  | 'uint'
-  | 'float'
-  | 'string'
-  | 'vlen-string'
-  | 'vlen'
-  | 'compound'
-  | 'enum'
-  | 'array'
-  | 'reference'
-  | 'opaque'
-  | 'bitfield'
-  | 'time'
-  | 'unknown';
+  'int' | 'uint' | 'float' | 'string' | 'vlen-string' | 'vlen' | 'compound' | 'enum' | 'array' | 'reference' | 'opaque' | 'bitfield' | 'time' | 'unknown';
 
 /** The typed arrays that hold HDF5 integer and float values (shared with the numpy reader). */
 export type NumericArray = TypedArray;

@@ -46,9 +46,7 @@ export class H5wasmIndex {
     const p = normalize(path);
     if (this.kind(p) !== 'dataset') return null;
     const md = this.module.get_dataset_metadata(this.file.file_id, p);
-    const filters = this.module
-      .get_dataset_filters(this.file.file_id, p)
-      .map((f) => ({ id: f.id, name: FILTER_NAMES[f.id] ?? (f.name || `filter ${f.id}`) }));
+    const filters = this.module.get_dataset_filters(this.file.file_id, p).map((f) => ({ id: f.id, name: FILTER_NAMES[f.id] ?? (f.name || `filter ${f.id}`) }));
     const dtype = dtypeFromH5wasm(md);
     const shape = md.shape;
     const elements = shape === null ? 0 : md.total_size;

@@ -5,16 +5,7 @@ import { dtypeFromH5wasm, isNumeric, typedArrayFromBytes, type Hdf5Dtype, type N
 import { H5wasmIndex } from './h5wasmIndex';
 import { Hdf5FormatError, Hdf5UnsupportedError } from './native/errors';
 import { NativeHdf5Index } from './native/nativeIndex';
-import {
-  checkHdf5Header,
-  guardH5wasm,
-  hdf5ErrorMessage,
-  loadH5wasm,
-  openH5wasmFile,
-  type H5File,
-  type H5Module,
-  type Hdf5Superblock,
-} from './openHdf5';
+import { checkHdf5Header, guardH5wasm, hdf5ErrorMessage, loadH5wasm, openH5wasmFile, type H5File, type H5Module, type Hdf5Superblock } from './openHdf5';
 import type { Hdf5DatasetInfo, Hdf5Link, Hdf5NodeKind } from './types';
 
 /** Values of one dataset or slice: a typed array for numbers, string[] for strings. */
@@ -98,7 +89,7 @@ export class Hdf5File {
       }
       const file = new Hdf5File(path, size, superblock, mod, src, native);
       // Without the native reader every question goes to h5wasm: open it now so open() reports failures.
-      if (!native) file.h5;
+      if (!native) file.h5();
       return file;
     } catch (err) {
       src.close();
@@ -113,7 +104,11 @@ export class Hdf5File {
 
   /** What is at `path` (soft links followed), or null if nothing is. */
   kind(path: string): Hdf5NodeKind | null {
-    return this.meta(path, (n) => n.kind(path), (f) => f.kind(path));
+    return this.meta(
+      path,
+      (n) => n.kind(path),
+      (f) => f.kind(path),
+    );
   }
 
   /** Member names of the group at `path` in HDF5's name order, or null if it is not a group. */
@@ -159,7 +154,11 @@ export class Hdf5File {
 
   /** Metadata of the dataset at `path` (nothing is read from its values), or null if there is none. */
   dataset(path: string): Hdf5DatasetInfo | null {
-    return this.meta(path, (n) => n.dataset(path), (f) => f.dataset(path));
+    return this.meta(
+      path,
+      (n) => n.dataset(path),
+      (f) => f.dataset(path),
+    );
   }
 
   /**
@@ -193,7 +192,7 @@ export class Hdf5File {
       path,
       (n) => n.attributes(path) ?? [],
       () => {
-        const node = this.h5.get(path);
+        const node = this.h5().get(path);
         if (!node || !('attrs' in node)) return [];
         return Object.values(node.attrs).map((a) => ({
           name: a.name,
@@ -219,7 +218,10 @@ export class Hdf5File {
     if (!info) return null;
     this.checkReadable(info, info.byteLength, options);
     if (this.canReadDirect(info)) return this.src.read(info.fileOffset!, info.byteLength);
-    return bytesOf(this.h5call(path, () => this.h5dataset(path).value), info);
+    return bytesOf(
+      this.h5call(path, () => this.h5dataset(path).value),
+      info,
+    );
   }
 
   /** All values of the dataset at `path`, or null if there is none. */
@@ -267,7 +269,7 @@ export class Hdf5File {
     if (!info) throw new InputError('not-found', `No dataset ${path} in ${basename(this.path)}`);
     this.checkReadable(info, 0, {});
     if (this.canReadDirect(info)) {
-      for (let done = 0; done < info.byteLength; ) {
+      for (let done = 0; done < info.byteLength;) {
         const n = Math.min(chunkBytes, info.byteLength - done);
         yield await this.src.read(info.fileOffset! + done, n);
         done += n;
@@ -297,13 +299,13 @@ export class Hdf5File {
   }
 
   /** The h5wasm handle on this file, opened on first use. */
-  private get h5(): H5File {
+  private h5(): H5File {
     this.h5file ??= openH5wasmFile(this.mod, this.path);
     return this.h5file;
   }
 
   private get fallback(): H5wasmIndex {
-    this.h5index ??= new H5wasmIndex(this.h5, this.mod.Module);
+    this.h5index ??= new H5wasmIndex(this.h5(), this.mod.Module);
     return this.h5index;
   }
 
@@ -343,10 +345,7 @@ export class Hdf5File {
     if (why) throw new InputError('corrupt', `Dataset ${name} cannot be read: ${why}; the file is corrupt or truncated`);
     const max = options.maxBytes ?? DEFAULT_MAX_READ_BYTES;
     if (bytes > max) {
-      throw new InputError(
-        'too-large',
-        `Dataset ${name} holds ${fmt(bytes)} bytes, more than one read may take (${fmt(max)}); read it in slices`,
-      );
+      throw new InputError('too-large', `Dataset ${name} holds ${fmt(bytes)} bytes, more than one read may take (${fmt(max)}); read it in slices`);
     }
   }
 
@@ -366,7 +365,7 @@ export class Hdf5File {
   }
 
   private h5dataset(path: string) {
-    return new this.mod.Dataset(this.h5.file_id, path);
+    return new this.mod.Dataset(this.h5().file_id, path);
   }
 
   /** HDF5 library errors on a valid path mean the file's structure is damaged. */
@@ -388,7 +387,7 @@ function damaged(file: string, path: string, err: Error): InputError {
 /** h5wasm returns scalars as plain numbers, bigints or strings; callers always get an array. */
 function asArray(value: unknown, dtype: Hdf5Dtype): NumericArray | string[] | unknown[] {
   if (ArrayBuffer.isView(value)) return value as NumericArray;
-  if (Array.isArray(value)) return value;
+  if (Array.isArray(value)) return value as unknown[];
   if ((typeof value === 'number' || typeof value === 'bigint') && isNumeric(dtype)) {
     const arr = typedArrayFromBytes(new Uint8Array(dtype.size), dtype);
     (arr as unknown as Record<number, number | bigint>)[0] = value;

@@ -46,9 +46,7 @@ export function hdf5Tree(file: Hdf5File, path = '/', options: Hdf5TreeOptions = 
       const links = level < depth ? file.children(p) : null;
       if (links) {
         out.childCount = links.length;
-        out.children = links
-          .slice(0, maxChildren)
-          .map((l) => node(l.path, l.name, l.kind, l.target, level + 1));
+        out.children = links.slice(0, maxChildren).map((l) => node(l.path, l.name, l.kind, l.target, level + 1));
       } else {
         out.childCount = file.childNames(p)?.length ?? 0;
       }

@@ -18,7 +18,7 @@ let h5wasmPromise: Promise<H5Module> | undefined;
  */
 export function loadH5wasm(): Promise<H5Module> {
   h5wasmPromise ??= (async () => {
-    const mod = (await import('h5wasm/node'));
+    const mod = await import('h5wasm/node');
     const module = await mod.ready;
     module.activate_throwing_error_handler();
     return mod;
@@ -101,10 +101,7 @@ let h5wasmAborted = false;
  */
 export function guardH5wasm<T>(fn: () => T): T {
   if (h5wasmAborted) {
-    throw new InputError(
-      'unsupported',
-      'The HDF5 library stopped after an earlier damaged file; restart (reload the window) to read this file',
-    );
+    throw new InputError('unsupported', 'The HDF5 library stopped after an earlier damaged file; restart (reload the window) to read this file');
   }
   try {
     return fn();

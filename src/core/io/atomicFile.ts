@@ -98,7 +98,10 @@ export async function createAtomicWriteStream(path: string): Promise<AtomicWrite
   });
   const close = () =>
     new Promise<void>((resolve, reject) => {
-      if (stream.closed) { resolve(); return; }
+      if (stream.closed) {
+        resolve();
+        return;
+      }
       stream.end((err?: Error | null) => (err ? reject(err) : resolve()));
     });
   return {

@@ -15,16 +15,7 @@ export interface DType {
 }
 
 export type TypedArray =
-  | Int8Array
-  | Uint8Array
-  | Int16Array
-  | Uint16Array
-  | Int32Array
-  | Uint32Array
-  | Float32Array
-  | Float64Array
-  | BigInt64Array
-  | BigUint64Array;
+  Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | Float32Array | Float64Array | BigInt64Array | BigUint64Array;
 
 export const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
@@ -39,10 +30,13 @@ export function parseDType(str: string): DType | null {
   let order = (m[1] ?? '|') as ByteOrder | '=';
   if (order === '=') order = HOST_LITTLE_ENDIAN ? '<' : '>';
   if (itemsize === 1 && kind !== 'U') order = '|';
-  return { str, order: order, kind: kind === '?' ? 'b' : kind, itemsize };
+  return { str, order, kind: kind === '?' ? 'b' : kind, itemsize };
 }
 
-interface TypedCtor { new (buffer: ArrayBufferLike, byteOffset: number, length: number): TypedArray; BYTES_PER_ELEMENT: number }
+interface TypedCtor {
+  new (buffer: ArrayBufferLike, byteOffset: number, length: number): TypedArray;
+  BYTES_PER_ELEMENT: number;
+}
 
 /**
  * The typed array class holding one element (or, for complex, one component) of `d`, or null

@@ -118,7 +118,7 @@ export class NpyRowReader {
 
   static async open(chunks: AsyncIterable<Uint8Array>, source: string, available: number | null = null): Promise<NpyRowReader> {
     const r = new NpyRowReader(chunks, source, available);
-    for (let want = 10; ; ) {
+    for (let want = 10; ;) {
       if (!(await r.ensure(want))) throw new InputError('truncated', `${source} ends inside its .npy header`);
       const h = parseNpyHeader(r.parts[0]!, source);
       if (h) {
@@ -184,7 +184,7 @@ export class NpyRowReader {
     }
     const rowShape = shape.slice(1);
     const rowBytes = shapeSize(rowShape) * itemsize;
-    for (let i = 0; i < shape[0]!; ) {
+    for (let i = 0; i < shape[0]!;) {
       const k = Math.min(n, shape[0]! - i);
       if (!(await this.ensure(k * rowBytes))) throw this.truncated();
       yield new NdArray(dtype, [k, ...rowShape], this.take(k * rowBytes));

@@ -17,7 +17,12 @@ export function worldToCamera(RT: number[][]): number[][] {
   const R = [0, 1, 2].map((i) => [0, 1, 2].map((j) => RT[j]![i]!)); // R^T
   const t = [0, 1, 2].map((i) => RT[i]![3]!);
   const tt = R.map((row) => -(row[0]! * t[0]! + row[1]! * t[1]! + row[2]! * t[2]!));
-  return [[...R[0]!, tt[0]!], [...R[1]!, tt[1]!], [...R[2]!, tt[2]!], [0, 0, 0, 1]];
+  return [
+    [...R[0]!, tt[0]!],
+    [...R[1]!, tt[1]!],
+    [...R[2]!, tt[2]!],
+    [0, 0, 0, 1],
+  ];
 }
 
 /** The camera's centre in world coordinates: the translation of camera-to-world. */

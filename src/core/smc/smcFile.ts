@@ -8,7 +8,7 @@ import { imageHeaderInfo, sniffImageFormat, type ImageFormat } from './imageForm
 import { performanceKindOf, readSmcHeader, type PerformanceKind, type SmcFileKind, type SmcHeader } from './smcHeader';
 import { buildInventory, type AudioInfo, type ImageKind, type SmcInventory } from './smcInventory';
 import { cameraKey, frameKey, parseFrameKeys, sortCameraIds } from './smcKeys';
-import { smcPartPath, type SmcPartGroup } from './smcParts';
+import { smcPartPath, type SmcFrameSeries, type SmcPartGroup } from './smcParts';
 
 export type { ActorInfo, CameraInfo, PerformanceKind, SmcFileKind, SmcHeader } from './smcHeader';
 export { performanceKindOf } from './smcHeader';
@@ -54,12 +54,6 @@ export interface ScanDatasets {
   vertices: Hdf5DatasetInfo | null;
   faces: Hdf5DatasetInfo | null;
 }
-
-/** A dataset per frame: landmarks, UV textures, or one FLAME parameter (e.g. verts). */
-export type SmcFrameSeries =
-  | { part: 'keypoints3d' | 'uvTexture' }
-  | { part: 'keypoints2d'; camera: string | number }
-  | { part: 'flame'; parameter: string };
 
 const SCAN_VERTICES = '/Scan/vertex';
 const SCAN_FACES = '/Scan/vertex_indices';
@@ -242,7 +236,7 @@ export class SmcFile {
     const indices = await this.hdf5.readArray(SCAN_FACES);
     if (!vertices || !indices || !ArrayBuffer.isView(indices.data)) return null;
     const vertexCount = vertices.shape[0] ?? 0;
-    const faces = toIndices(indices.data as NumericArray, vertexCount, SCAN_FACES);
+    const faces = toIndices(indices.data, vertexCount, SCAN_FACES);
     return { vertices, faces, vertexCount, faceCount: Math.floor(faces.length / 3) };
   }
 
@@ -268,9 +262,7 @@ export class SmcFile {
   async audio(range?: { start: number; count: number }, options?: ReadOptions): Promise<AudioData | null> {
     const info = await this.audioInfo();
     if (!info) return null;
-    const arr = range
-      ? await this.hdf5.readRows(info.path, range.start, range.count, options)
-      : await this.hdf5.readArray(info.path, options);
+    const arr = range ? await this.hdf5.readRows(info.path, range.start, range.count, options) : await this.hdf5.readArray(info.path, options);
     if (!arr) return null;
     return { ...info, samples: toFloat(arr).data };
   }
@@ -281,7 +273,7 @@ export class SmcFile {
 
   private async readEncoded(path: string): Promise<EncodedImage | null> {
     const info = this.hdf5.dataset(path);
-    if (!info || info.dtype.size !== 1) return null;
+    if (info?.dtype.size !== 1) return null;
     const bytes = await this.hdf5.readBytes(path);
     if (!bytes) return null;
     const head = imageHeaderInfo(bytes);

@@ -87,9 +87,7 @@ export async function indexSmcFolder(root: string, options: SmcFolderOptions = {
     if (perf[name.kind]) perf.problems.push(`duplicate ${name.kind} file ${path}`);
     else perf[name.kind] = row;
   }
-  const performances = [...byKey.values()].sort(
-    (a, b) => (a.actorId < b.actorId ? -1 : a.actorId > b.actorId ? 1 : comparePartNames(a.part, b.part)),
-  );
+  const performances = [...byKey.values()].sort((a, b) => (a.actorId < b.actorId ? -1 : a.actorId > b.actorId ? 1 : comparePartNames(a.part, b.part)));
   for (const p of performances) p.problems.push(...rowProblems(p));
   return { root, performances, subjects: subjectsOf(performances), unrecognized, errors };
 }
@@ -143,14 +141,21 @@ function rowProblems(p: SmcPerformanceRow): string[] {
   if (!p.anno) out.push('no anno file');
   if (!p.raw) out.push('no raw file');
   // Short codes here; the full message is in the file row's error.
-  for (const [kind, f] of [['anno', p.anno], ['raw', p.raw]] as const) if (f?.error) out.push(`${kind} file ${f.error.code}`);
+  for (const [kind, f] of [
+    ['anno', p.anno],
+    ['raw', p.raw],
+  ] as const)
+    if (f?.error) out.push(`${kind} file ${f.error.code}`);
   const a = p.anno?.header;
   const r = p.raw?.header;
   if (a && r) {
     if (a.cameraInfo.numFrame !== r.cameraInfo.numFrame) out.push(`num_frame differs: anno ${a.cameraInfo.numFrame}, raw ${r.cameraInfo.numFrame}`);
     if (a.actorId !== r.actorId || a.performancePart !== r.performancePart) out.push('the files name different performances inside');
   }
-  for (const [kind, h] of [['anno', a], ['raw', r]] as const) {
+  for (const [kind, h] of [
+    ['anno', a],
+    ['raw', r],
+  ] as const) {
     if (h && (h.actorId !== p.actorId || h.performancePart !== p.part)) {
       out.push(`the ${kind} file says ${h.actorId}_${h.performancePart} inside`);
     }

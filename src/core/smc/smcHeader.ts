@@ -62,10 +62,7 @@ export function readSmcHeader(file: Hdf5File): SmcHeader {
   if (!hasCamera) missing.push('group /Camera');
   else missing.push(...REQUIRED_CAMERA_ATTRS.filter((k) => !cameraNames.has(k)).map((k) => `/Camera attribute ${k}`));
   if (missing.length > 0) {
-    throw new InputError(
-      'not-smc',
-      `${basename(file.path)} is a valid HDF5 file but not a RenderMe360 SMC (missing ${missing.join(', ')})`,
-    );
+    throw new InputError('not-smc', `${basename(file.path)} is a valid HDF5 file but not a RenderMe360 SMC (missing ${missing.join(', ')})`);
   }
   const root = (name: string) => file.attribute('/', name) ?? null;
   const cam = (name: string) => file.attribute('/Camera', name) ?? null;
@@ -74,7 +71,11 @@ export function readSmcHeader(file: Hdf5File): SmcHeader {
   // attribute claiming 10^12 frames must not be believed.
   const count = (value: unknown, attribute: SmcHeader['problems'][number]['attribute'], label: string, max: number): number => {
     const n = toCount(value, max);
-    if (n === null) problems.push({ attribute, message: `/Camera attribute ${label} (${attributeText(value)}) is not a count from 0 to ${max.toLocaleString('en-US')}; it is ignored` });
+    if (n === null)
+      problems.push({
+        attribute,
+        message: `/Camera attribute ${label} (${attributeText(value)}) is not a count from 0 to ${max.toLocaleString('en-US')}; it is ignored`,
+      });
     return n ?? 0;
   };
   const resolution = toNumberArray(cam('resolution'));
@@ -106,6 +107,7 @@ export function toText(v: unknown): string {
   if ((Array.isArray(v) || ArrayBuffer.isView(v)) && (v as ArrayLike<unknown>).length === 1) {
     return toText((v as ArrayLike<unknown>)[0]);
   }
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- other values (booleans, longer arrays) read as String() prints them
   return v == null ? '' : String(v);
 }
 
@@ -128,7 +130,14 @@ export function toCount(v: unknown, max: number): number | null {
 }
 
 function attributeText(v: unknown): string {
-  const t = v === undefined || v === null ? 'missing' : ArrayBuffer.isView(v) || Array.isArray(v) ? `[${Array.from(v as ArrayLike<unknown>).slice(0, 4).join(', ')}]` : String(v);
+  let t: string;
+  if (v === undefined || v === null) t = 'missing';
+  else if (ArrayBuffer.isView(v) || Array.isArray(v))
+    t = `[${Array.from(v as ArrayLike<unknown>)
+      .slice(0, 4)
+      .join(', ')}]`;
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a message quoting whatever value the attribute holds
+  else t = String(v);
   return t.length > 40 ? `${t.slice(0, 40)}…` : t;
 }
 

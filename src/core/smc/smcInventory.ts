@@ -304,7 +304,7 @@ class InventoryBuilder {
   private async audio(camera: string): Promise<AudioInfo | null> {
     const base = `/Camera/${camera}/audio`;
     const samples = this.datasetNow(`${base}/audio`);
-    if (!samples || !samples.shape) {
+    if (!samples?.shape) {
       this.warn('audio-incomplete', 'warning', `${base} has no audio samples dataset`, { camera });
       return null;
     }
@@ -315,7 +315,7 @@ class InventoryBuilder {
     }
     let sampleRate: number | null = null;
     const rate = this.datasetNow(`${base}/sample_rate`);
-    if (rate && rate.elements === 1) {
+    if (rate?.elements === 1) {
       const value = await this.file.readArray(rate.path);
       const v = value ? Number((value.data as ArrayLike<number | bigint>)[0]) : NaN;
       sampleRate = Number.isFinite(v) && v > 0 ? v : null;
@@ -492,7 +492,7 @@ class InventoryBuilder {
       const label = kind === 'color' ? 'colour images' : 'masks';
       // A camera group with other images, or with nothing at all, is missing this kind; the
       // audio-only camera 00 of speech files is not.
-      const lacking = inv.cameras.filter((c) => !c[kind] && (c.color || c.mask || (!c.audio && c.other.length === 0)));
+      const lacking = inv.cameras.filter((c) => !c[kind] && (c.color !== null || c.mask !== null || (!c.audio && c.other.length === 0)));
       if (lacking.length > 0) {
         this.warn('missing-cameras', 'warning', `No ${label} for cameras ${lacking.map((c) => c.id).join(', ')}`);
       }
@@ -502,7 +502,7 @@ class InventoryBuilder {
     }
     if (!inv.color && !inv.mask) this.warn('no-images', 'warning', 'The file holds no colour images or masks');
     if (inv.calibration) {
-      const withImages = inv.cameras.filter((c) => c.color || c.mask).map((c) => c.id);
+      const withImages = inv.cameras.filter((c) => c.color !== null || c.mask !== null).map((c) => c.id);
       const uncalibrated = withImages.filter((id) => !inv.calibration!.cameraIds.includes(id));
       if (uncalibrated.length > 0) {
         this.warn('calibration-missing', 'warning', `No calibration for cameras ${uncalibrated.join(', ')}`);

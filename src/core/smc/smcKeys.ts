@@ -57,7 +57,7 @@ export function missingFrames(present: readonly number[], count: number): number
 /** Compact text for a frame list: "0-4, 7, 9-12". */
 export function formatFrameRanges(frames: readonly number[], max = 12): string {
   const parts: string[] = [];
-  for (let i = 0; i < frames.length; ) {
+  for (let i = 0; i < frames.length;) {
     let j = i;
     while (j + 1 < frames.length && frames[j + 1] === frames[j]! + 1) j++;
     parts.push(i === j ? `${frames[i]}` : `${frames[i]}-${frames[j]}`);

@@ -17,11 +17,7 @@ export function parseSmcFileName(fileName: string): SmcFileName | null {
 }
 
 /** The parts a subject of the 21-subject release has, besides wig parts h1_<code>. */
-export const STANDARD_PARTS = [
-  ...Array.from({ length: 12 }, (_, i) => `e${i}`),
-  ...Array.from({ length: 6 }, (_, i) => `s${i + 1}_all`),
-  'h0',
-];
+export const STANDARD_PARTS = [...Array.from({ length: 12 }, (_, i) => `e${i}`), ...Array.from({ length: 6 }, (_, i) => `s${i + 1}_all`), 'h0'];
 
 /** Sort order of parts: expressions, head rotations, speech; numbers numerically. */
 export function comparePartNames(a: string, b: string): number {

@@ -41,6 +41,9 @@ export type SmcPartGroup =
   | { part: 'keypoints3d' | 'uvTexture' | 'scanMask' }
   | { part: 'flame'; frame: number | string };
 
+/** A dataset per frame: landmarks, UV textures, or one FLAME parameter (e.g. verts). */
+export type SmcFrameSeries = { part: 'keypoints3d' | 'uvTexture' } | { part: 'keypoints2d'; camera: string | number } | { part: 'flame'; parameter: string };
+
 /**
  * HDF5 path of a part's group, or of its member `key` as the file spells it ("12", "05", "exp"). Null
  * for a FLAME frame that is not a frame number.

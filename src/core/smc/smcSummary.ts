@@ -85,14 +85,13 @@ export interface InventoryRow {
 export function inventoryRows(inv: SmcInventory, wording: InventoryWording): InventoryRow[] {
   const summary = partSummary(inv);
   const rows: InventoryRow[] = [];
-  const add = <P extends keyof SmcPartSummary>(part: P) => {
+  const add = <P extends keyof SmcPartSummary>(part: P, word: PartRowWording[P]) => {
     const s = summary[part];
-    const word = wording.parts[part];
     if (!s || !word) return;
     const [label, count] = word(s);
     rows.push({ label, count, bytes: s.bytes, storedBytes: s.storedBytes });
   };
-  for (const part of Object.keys(wording.parts) as (keyof SmcPartSummary)[]) add(part);
+  for (const part of Object.keys(wording.parts) as (keyof SmcPartSummary)[]) add(part, wording.parts[part]);
   const [label, count] = wording.file(inv.datasets);
   rows.push({ label, count, bytes: inv.bytes, storedBytes: inv.storedBytes });
   return rows;

@@ -28,7 +28,8 @@ export function wavByteLength(channels: number, frames: number): number {
 
 export function wavHeader(channels: number, sampleRate: number, frames: number): Uint8Array {
   const dataBytes = frames * channels * BYTES_PER_SAMPLE;
-  if (!(channels >= 1 && channels <= 0xffff && Number.isInteger(channels))) throw new InputError('invalid-value', `A WAV file cannot have ${channels} channels`);
+  if (!(channels >= 1 && channels <= 0xffff && Number.isInteger(channels)))
+    throw new InputError('invalid-value', `A WAV file cannot have ${channels} channels`);
   if (!(sampleRate > 0 && sampleRate <= 0xffffffff && Number.isInteger(sampleRate))) {
     throw new InputError('invalid-value', `A WAV file needs a whole, positive sample rate (got ${sampleRate})`);
   }

@@ -67,8 +67,7 @@ export function registerBodyCompressEditor(context: vscode.ExtensionContext): vs
       bundle: 'bodycompress',
       label: 'BodyCompress',
       requests: bodyCompressRequests,
-      open: (path) =>
-        new WatchedSession(new BodyCompressSession(path, undefined, (what, err) => log(`Unexpected error while ${what}: ${errorDetail(err)}`))),
+      open: (path) => new WatchedSession(new BodyCompressSession(path, undefined, (what, err) => log(`Unexpected error while ${what}: ${errorDetail(err)}`))),
       close: (s) => s.close(),
       hostHandlers: {
         faces: async (params, editor) => {

@@ -95,8 +95,8 @@ function plainText(v: PyValue): string {
 
 /** Values as nested lists in C order (`[[1, 2], [3, 4]]`), float32 in its shortest decimals. */
 function nested(values: ArrayLike<number | bigint>, shape: readonly number[], dtype: string): string {
-  const f32 = dtype.endsWith("f4");
-  const bool = dtype.endsWith("b1");
+  const f32 = dtype.endsWith('f4');
+  const bool = dtype.endsWith('b1');
   const fmt = (x: number | bigint) => (bool ? (x ? 'True' : 'False') : typeof x === 'bigint' ? x.toString() : f32 ? formatFloat32(x) : String(x));
   if (shape.length === 0) return values.length ? fmt(values[0]!) : '';
   let pos = 0;

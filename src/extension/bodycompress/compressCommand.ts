@@ -18,16 +18,7 @@ import { fromJsonValue, type PyValue } from '../../core/bodycompress/pyValues';
 import { metadataWithFps, writeFrames, type WriteProgress } from '../../core/bodycompress/writeFrames';
 import { InputError } from '../../core/errors';
 import { VIEW_TYPES } from '../ids';
-import {
-  commandInput,
-  confirmReplace,
-  displayPath,
-  review,
-  runJob,
-  showInputProblem,
-  textSetting,
-  type Setting,
-} from '../kit/commandUi';
+import { commandInput, confirmReplace, displayPath, review, runJob, showInputProblem, textSetting, type Setting } from '../kit/commandUi';
 
 const TITLE = 'Compress to BodyCompress';
 
@@ -75,7 +66,11 @@ export function writeSettingLines(s: WriteSettings): Setting[] {
       () => s.quantizationMm,
       (v) => (s.quantizationMm = v),
       (v) => `${v} mm`,
-      { prompt: 'Quantization step in millimetres (0.5 mm keeps every point within 0.25 mm)', initial: () => String(s.quantizationMm), parse: positiveNumber('The step') },
+      {
+        prompt: 'Quantization step in millimetres (0.5 mm keeps every point within 0.25 mm)',
+        initial: () => String(s.quantizationMm),
+        parse: positiveNumber('The step'),
+      },
     ),
     textSetting(
       'Frame rate',
@@ -101,7 +96,12 @@ interface ArrayItem extends vscode.QuickPickItem {
 }
 
 /** Asks which array plays a role; the suggestion comes first. null = none; undefined = dismissed. */
-async function pickArray(question: string, candidates: InputArray[], suggested: string | null | undefined, optional: boolean): Promise<string | null | undefined> {
+async function pickArray(
+  question: string,
+  candidates: InputArray[],
+  suggested: string | null | undefined,
+  optional: boolean,
+): Promise<string | null | undefined> {
   const items: ArrayItem[] = candidates.map((a) => ({
     label: a.name,
     description: `(${a.shape.join(', ')}) ${a.dtype}${a.name === suggested ? ' · suggested' : ''}`,
@@ -120,12 +120,20 @@ async function pickRoles(input: CompressInput): Promise<ArrayRoles | undefined> 
   const points = pointArrays(input);
   if (points.length === 0) {
     const dims = input.layout === 'folder' ? '(V, 3) or (P, V, 3)' : '(T, V, 3) or (T, P, V, 3)';
-    throw new InputError('invalid-value', `no array has the shape of vertices, ${dims} (it has: ${input.arrays.map((a) => `${a.name} (${a.shape.join(', ')})`).join(', ')})`);
+    throw new InputError(
+      'invalid-value',
+      `no array has the shape of vertices, ${dims} (it has: ${input.arrays.map((a) => `${a.name} (${a.shape.join(', ')})`).join(', ')})`,
+    );
   }
   const byName = (n: string | null | undefined) => input.arrays.find((a) => a.name === n);
   const vertices = await pickArray('Which array holds the vertices?', points, input.roles.vertices, false);
   if (!vertices) return undefined;
-  const joints = await pickArray('Which array holds the joints? (None: an empty joints array)', points.filter((a) => a.name !== vertices), input.roles.joints, true);
+  const joints = await pickArray(
+    'Which array holds the joints? (None: an empty joints array)',
+    points.filter((a) => a.name !== vertices),
+    input.roles.joints,
+    true,
+  );
   if (joints === undefined) return undefined;
   const roles: ArrayRoles = { vertices, joints };
   for (const [key, of] of [
@@ -146,7 +154,9 @@ async function pickRoles(input: CompressInput): Promise<ArrayRoles | undefined> 
 
 /** Asks for the unit of the points, the guess from the data first. */
 async function pickUnit(guess: { unit: LengthUnit; largest: number } | null): Promise<LengthUnit | undefined> {
-  const hint = guess ? `The first frame's coordinates reach ${Number(guess.largest.toPrecision(3))}: this looks like ${guess.unit === 'm' ? 'metres' : 'millimetres'}` : undefined;
+  const hint = guess
+    ? `The first frame's coordinates reach ${Number(guess.largest.toPrecision(3))}: this looks like ${guess.unit === 'm' ? 'metres' : 'millimetres'}`
+    : undefined;
   const items: (vscode.QuickPickItem & { unit: LengthUnit })[] = [
     { label: 'mm', description: 'millimetres, stored as they are', unit: 'mm' },
     { label: 'm', description: 'metres, converted to millimetres', unit: 'm' },
@@ -193,7 +203,11 @@ export async function compressToBodyCompress(arg?: unknown): Promise<void> {
       metadata = t.trim() === '' ? undefined : fromJsonValue(JSON.parse(t));
     },
     (t) => t || (input.layout === 'folder' ? "the folder's metadata.json, if any" : 'none'),
-    { prompt: 'Metadata as JSON, e.g. {"video_path": "take1.mp4"} (empty: none)', initial: () => metadataText, parse: (t) => (t.trim() === '' ? '' : (JSON.parse(t), t)) },
+    {
+      prompt: 'Metadata as JSON, e.g. {"video_path": "take1.mp4"} (empty: none)',
+      initial: () => metadataText,
+      parse: (t) => (t.trim() === '' ? '' : (JSON.parse(t), t)),
+    },
   );
   const frames = frameCount(input, roles);
   const action = { label: 'Compress', detail: () => `${frames ?? '?'} frames in ${unit === 'm' ? 'metres' : 'millimetres'} → ${basename(s.out)}` };

@@ -10,7 +10,8 @@ import { commandInput, review, runJob, showInputProblem } from '../kit/commandUi
 const TITLE = 'Convert SMC Performance to BodyCompress';
 
 function contents(c: SmcConversion): string {
-  const what = c.kind === 'flame' ? `FLAME mesh (${c.vertexCount} vertices) and ${c.jointCount} 3D keypoints` : `${c.jointCount} 3D keypoints (no FLAME in this part)`;
+  const what =
+    c.kind === 'flame' ? `FLAME mesh (${c.vertexCount} vertices) and ${c.jointCount} 3D keypoints` : `${c.jointCount} 3D keypoints (no FLAME in this part)`;
   const gaps = c.missing.flame.length + c.missing.keypoints3d.length;
   return `${c.performance}: ${what}, ${c.total} frames${gaps ? `, ${gaps} gaps (empty in the output)` : ''}`;
 }

@@ -51,11 +51,16 @@ export async function exportBodyCompressFrames(arg?: unknown, preset: { range?: 
       (r) => (r === ALL_FRAMES ? `all${length === null ? '' : ` (${length})`}` : `${formatFrameRange(r)}${count() === null ? '' : ` (${count()})`}`),
       { prompt: 'start:end:step as in Python (e.g. 0:100:10), or one frame number', initial: () => formatFrameRange(s.range), parse: parseFrameRange },
     ),
-    choiceSetting('Format', () => s.format, (f) => (s.format = f), [
-      { value: 'npz', description: 'one .npz per frame with every array (what Compress reads back)' },
-      { value: 'ply', description: 'one binary PLY point cloud per person and frame (vertices, mm)' },
-      { value: 'obj', description: 'one OBJ per person and frame (vertices, mm)' },
-    ]),
+    choiceSetting(
+      'Format',
+      () => s.format,
+      (f) => (s.format = f),
+      [
+        { value: 'npz', description: 'one .npz per frame with every array (what Compress reads back)' },
+        { value: 'ply', description: 'one binary PLY point cloud per person and frame (vertices, mm)' },
+        { value: 'obj', description: 'one OBJ per person and frame (vertices, mm)' },
+      ],
+    ),
     {
       label: 'Folder',
       value: () => displayPath(s.dir),
@@ -93,7 +98,8 @@ export async function exportBodyCompressFrames(arg?: unknown, preset: { range?: 
   if (!result) return;
   // Keys of the file that cannot name an .npz member were not exported: say so, as the CLI does.
   const notes = result.leftOut;
-  if (notes.length > 0) void vscode.window.showWarningMessage(`${notes.slice(0, 3).join('. ')}${notes.length > 3 ? `. ${notes.length - 3} more keys were left out` : ''}.`);
+  if (notes.length > 0)
+    void vscode.window.showWarningMessage(`${notes.slice(0, 3).join('. ')}${notes.length > 3 ? `. ${notes.length - 3} more keys were left out` : ''}.`);
   const reveal = await vscode.window.showInformationMessage(
     `Exported ${result.frames} frame${result.frames === 1 ? '' : 's'} (${result.files} files) to ${displayPath(s.dir)}`,
     'Reveal in Explorer',

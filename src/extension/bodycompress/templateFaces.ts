@@ -25,7 +25,11 @@ export class TemplateFacesLibrary {
   async facesFor(setting: unknown, vertexCount: number, baseDir: string | null): Promise<BodyCompressFaces> {
     if (setting === undefined || setting === null) return { status: 'none' };
     if (typeof setting !== 'object' || Array.isArray(setting)) {
-      return { status: 'error', path: '', message: 'The setting bodyCapture.templateFaces must map vertex counts to faces files, e.g. {"6890": "smpl_faces.npy"}' };
+      return {
+        status: 'error',
+        path: '',
+        message: 'The setting bodyCapture.templateFaces must map vertex counts to faces files, e.g. {"6890": "smpl_faces.npy"}',
+      };
     }
     const entry = (setting as Record<string, unknown>)[String(vertexCount)];
     if (entry === undefined) return { status: 'none' };
@@ -33,7 +37,8 @@ export class TemplateFacesLibrary {
       return { status: 'error', path: '', message: `bodyCapture.templateFaces["${vertexCount}"] must be the path of a faces file` };
     }
     const path = isAbsolute(entry) ? entry : baseDir ? resolve(baseDir, entry) : null;
-    if (!path) return { status: 'error', path: entry, message: `The faces file ${entry} is a relative path, but no workspace folder is open to resolve it against` };
+    if (!path)
+      return { status: 'error', path: entry, message: `The faces file ${entry} is a relative path, but no workspace folder is open to resolve it against` };
     try {
       const faces = await this.read(path);
       checkFacesFit(faces, vertexCount, path);

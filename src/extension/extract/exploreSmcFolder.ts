@@ -60,7 +60,13 @@ function exploreMarkdown(index: SmcFolderIndex): string {
     '| --- | --- | --- |',
     ...index.subjects.map((s) => `| ${cell(s.actorId)} | ${cell(s.parts.join(', '))} | ${cell(s.missingParts.join(', ')) || '—'} |`),
   ];
-  if (index.unrecognized.length) lines.push('', '## Other .smc files', '', ...index.unrecognized.map((u) => `- \`${cell(relative(index.root, u))}\`: the name is not \`<actor>_<part>_<anno|raw>.smc\``));
+  if (index.unrecognized.length)
+    lines.push(
+      '',
+      '## Other .smc files',
+      '',
+      ...index.unrecognized.map((u) => `- \`${cell(relative(index.root, u))}\`: the name is not \`<actor>_<part>_<anno|raw>.smc\``),
+    );
   if (index.errors.length) lines.push('', '## Folders that could not be read', '', ...index.errors.map((e) => `- ${cell(e.path)}: ${cell(e.message)}`));
   return `${lines.join('\n')}\n`;
 }

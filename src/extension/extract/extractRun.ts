@@ -38,7 +38,12 @@ export async function estimateAndExtract(inputs: PerformanceInput[], choice: Ext
     const go = await vscode.window.showWarningMessage(`Extract ${where}?${tooBig}`, { modal: true }, 'Extract');
     if (go !== 'Extract') return;
   }
-  await run(ok.map((p) => p.input), choice, what, concurrency);
+  await run(
+    ok.map((p) => p.input),
+    choice,
+    what,
+    concurrency,
+  );
 }
 
 async function run(inputs: PerformanceInput[], choice: ExtractChoice, what: string, concurrency: number): Promise<void> {

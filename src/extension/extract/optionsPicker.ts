@@ -110,9 +110,18 @@ function defaultOutputFolder(): vscode.Uri | undefined {
 async function pickOutputFolder(title: string): Promise<vscode.Uri | undefined> {
   const fallback = defaultOutputFolder();
   const items: (vscode.QuickPickItem & { uri?: vscode.Uri })[] = [];
-  if (fallback) items.push({ label: vscode.workspace.asRelativePath(fallback, true), description: 'output folder (setting bodyCapture.extract.outputFolder)', uri: fallback });
+  if (fallback)
+    items.push({
+      label: vscode.workspace.asRelativePath(fallback, true),
+      description: 'output folder (setting bodyCapture.extract.outputFolder)',
+      uri: fallback,
+    });
   items.push({ label: 'Choose a folder…' });
-  const pick = await vscode.window.showQuickPick(items, { title: `${title}: output folder`, placeHolder: 'Where to write (one folder per performance inside it)', ignoreFocusOut: true });
+  const pick = await vscode.window.showQuickPick(items, {
+    title: `${title}: output folder`,
+    placeHolder: 'Where to write (one folder per performance inside it)',
+    ignoreFocusOut: true,
+  });
   if (!pick) return undefined;
   if (pick.uri) return pick.uri;
   const chosen = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Extract here', title });

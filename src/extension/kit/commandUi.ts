@@ -197,36 +197,33 @@ export async function runJob<T>(
 ): Promise<T | undefined> {
   const abort = new AbortController();
   try {
-    return await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title, cancellable: true },
-      async (progress, token) => {
-        token.onCancellationRequested(() => abort.abort());
-        // At most ~10 updates a second (each is a message to the workbench); the latest is never lost.
-        let shown = 0;
-        let last = 0;
-        let pending: { message: string; pct: number } | null = null;
-        let timer: NodeJS.Timeout | undefined;
-        const flush = () => {
-          timer = undefined;
-          if (!pending) return;
-          progress.report({ message: pending.message, increment: Math.max(0, pending.pct - shown) });
-          shown = Math.max(shown, pending.pct);
-          pending = null;
-          last = Date.now();
-        };
-        return work(
-          {
-            report(message, fraction) {
-              pending = { message, pct: fraction === null ? shown : Math.min(100, fraction * 100) };
-              const wait = 100 - (Date.now() - last);
-              if (wait <= 0) flush();
-              else timer ??= setTimeout(flush, wait);
-            },
+    return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+      token.onCancellationRequested(() => abort.abort());
+      // At most ~10 updates a second (each is a message to the workbench); the latest is never lost.
+      let shown = 0;
+      let last = 0;
+      let pending: { message: string; pct: number } | null = null;
+      let timer: NodeJS.Timeout | undefined;
+      const flush = () => {
+        timer = undefined;
+        if (!pending) return;
+        progress.report({ message: pending.message, increment: Math.max(0, pending.pct - shown) });
+        shown = Math.max(shown, pending.pct);
+        pending = null;
+        last = Date.now();
+      };
+      return work(
+        {
+          report(message, fraction) {
+            pending = { message, pct: fraction === null ? shown : Math.min(100, fraction * 100) };
+            const wait = 100 - (Date.now() - last);
+            if (wait <= 0) flush();
+            else timer ??= setTimeout(flush, wait);
           },
-          abort.signal,
-        ).finally(() => clearTimeout(timer));
-      },
-    );
+        },
+        abort.signal,
+      ).finally(() => clearTimeout(timer));
+    });
   } catch (err) {
     if (abort.signal.aborted && isAbortError(err)) {
       if (options.cancelled) void vscode.window.showInformationMessage(options.cancelled);

@@ -36,7 +36,6 @@ export interface EditorContext<S, Ev extends EventMap> {
   emit<E extends keyof Ev & string>(name: E, payload: Ev[E]): void;
 }
 
-
 type SessionMethods<S> = S extends { readonly handlers: infer H } ? keyof H : never;
 
 /** Handlers that need VS Code (or the editor's panel): every method the session does not answer. */
@@ -44,7 +43,11 @@ export type HostHandlers<Req extends EditorRequests, S, Ev extends EventMap> = {
   [M in Exclude<EditorMethod<Req>, SessionMethods<S>>]: (params: unknown, editor: EditorContext<S, Ev>) => Promise<Req[M]['result']>;
 };
 
-export interface EditorDefinition<Req extends EditorRequests, Ev extends EventMap, S extends { readonly handlers: Partial<SessionHandlers<Req, EditorMethod<Req>>> }> {
+export interface EditorDefinition<
+  Req extends EditorRequests,
+  Ev extends EventMap,
+  S extends { readonly handlers: Partial<SessionHandlers<Req, EditorMethod<Req>>> },
+> {
   viewType: string;
   /** The webview bundle, `dist/webview/<bundle>.js`. */
   bundle: string;
@@ -77,10 +80,11 @@ class EditorDocument<S> implements vscode.CustomDocument {
 }
 
 /** Registers a read-only custom editor hosted by the kit. */
-export function registerEditor<Req extends EditorRequests, Ev extends EventMap, S extends { readonly handlers: Partial<SessionHandlers<Req, EditorMethod<Req>>> }>(
-  context: vscode.ExtensionContext,
-  def: EditorDefinition<Req, Ev, S>,
-): vscode.Disposable {
+export function registerEditor<
+  Req extends EditorRequests,
+  Ev extends EventMap,
+  S extends { readonly handlers: Partial<SessionHandlers<Req, EditorMethod<Req>>> },
+>(context: vscode.ExtensionContext, def: EditorDefinition<Req, Ev, S>): vscode.Disposable {
   const provider: vscode.CustomReadonlyEditorProvider<EditorDocument<S>> = {
     openCustomDocument: (uri) => new EditorDocument(uri, openSession(def, uri), (s) => def.close(s)),
     resolveCustomEditor: (document, panel) => resolveEditor(context.extensionUri, def, document, panel),
@@ -134,7 +138,7 @@ function resolveEditor<Req extends EditorRequests, Ev extends EventMap, S extend
     };
     rpc.handle(method, async (params) => {
       try {
-        return (await answer(params));
+        return await answer(params);
       } catch (err) {
         // Bad parameters, bad input and cancelling are explained to the user; anything else is a bug.
         if (!isExpectedFailure(err) && !document.closed) {

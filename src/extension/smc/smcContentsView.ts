@@ -36,17 +36,17 @@ export function smcViewModel(header: SmcHeader, inv: PerformanceInventory): SmcV
   const scan = held('scan');
   const audio = held('audio');
   return {
-    parts: [
-      ...(inv.anno ? partRows('anno', inv.anno) : []),
-      ...(inv.raw ? partRows('raw', inv.raw) : []),
-    ],
+    parts: [...(inv.anno ? partRows('anno', inv.anno) : []), ...(inv.raw ? partRows('raw', inv.raw) : [])],
     warnings: inv.warnings.map((w) => ({ severity: w.severity, code: w.code, message: w.message })),
     cameras: sortCameraIds([...cameras.keys()]).map((id) => cameras.get(id)!),
     frameCount: Math.max(header.cameraInfo.numFrame, lastFrame + 1),
     fps: RENDERME360_FPS,
     hasColor: files.some((i) => i.color !== null),
     hasMask: files.some((i) => i.mask !== null),
-    keypoints2dCameras: held('keypoints2d')?.cameras.filter((c) => c.frames.length > 0).map((c) => c.id) ?? [],
+    keypoints2dCameras:
+      held('keypoints2d')
+        ?.cameras.filter((c) => c.frames.length > 0)
+        .map((c) => c.id) ?? [],
     hasKeypoints3d: files.some((i) => (i.keypoints3d?.frames.length ?? 0) > 0),
     calibratedCameras: held('calibration', (i) => (i.calibration?.cameraIds.length ?? 0) > 0)?.cameraIds ?? [],
     flame: flame && {
@@ -57,7 +57,7 @@ export function smcViewModel(header: SmcHeader, inv: PerformanceInventory): SmcV
       }),
     },
     uvTextureFrames: held('uvTexture')?.frames.length ?? 0,
-    scan: scan && scan.vertexCount !== null && scan.faceCount !== null ? { vertices: scan.vertexCount, faces: scan.faceCount } : null,
+    scan: scan?.vertexCount != null && scan.faceCount !== null ? { vertices: scan.vertexCount, faces: scan.faceCount } : null,
     scanMaskCameras: held('scanMask', (i) => (i.scanMask?.cameraIds.length ?? 0) > 0)?.cameraIds ?? [],
     audio: audio && {
       channels: audio.channels,

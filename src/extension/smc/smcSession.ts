@@ -90,14 +90,24 @@ export class SmcSession {
     contents: async () => this.contents(),
     image: async (params) => {
       const c = await this.contents();
-      const camera = oneOfParam(params, 'camera', c.cameras.map((r) => r.id), 'camera');
+      const camera = oneOfParam(
+        params,
+        'camera',
+        c.cameras.map((r) => r.id),
+        'camera',
+      );
       const kind = oneOfParam(params, 'kind', ['color', 'mask'] as const, 'image kind');
       const frame = frameParam(params, c.frameCount);
       return smcImage(await this.perf.readImage(camera, kind, frame));
     },
     keypoints: async (params) => {
       const c = await this.contents();
-      const camera = oneOfParam(params, 'camera', c.cameras.map((r) => r.id), 'camera');
+      const camera = oneOfParam(
+        params,
+        'camera',
+        c.cameras.map((r) => r.id),
+        'camera',
+      );
       const frame = frameParam(params, c.frameCount);
       return this.keypoints(camera, frame);
     },
@@ -149,9 +159,11 @@ export class SmcSession {
       if (this.audioPromise?.buckets !== buckets) {
         const track = this.buildAudio(buckets);
         this.audioPromise = { buckets, track };
-        void track.catch(() => undefined).finally(() => {
-          if (this.audioPromise?.track === track) this.audioPromise = undefined;
-        });
+        void track
+          .catch(() => undefined)
+          .finally(() => {
+            if (this.audioPromise?.track === track) this.audioPromise = undefined;
+          });
       }
       return this.audioPromise.track;
     },

@@ -63,7 +63,9 @@ export function attributeText(v: unknown): string {
   else if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') text = String(v);
   else if (v === null || v === undefined) text = '—';
   else if (ArrayBuffer.isView(v) || Array.isArray(v)) {
-    const items = Array.from(v as ArrayLike<unknown>).slice(0, 64).map((x) => attributeText(x));
+    const items = Array.from(v as ArrayLike<unknown>)
+      .slice(0, 64)
+      .map((x) => attributeText(x));
     const n = (v as ArrayLike<unknown>).length;
     text = `[${items.join(', ')}${n > items.length ? `, … (${n} values)` : ''}]`;
   } else text = objectText(v);

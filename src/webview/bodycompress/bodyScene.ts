@@ -57,7 +57,7 @@ export class BodyScene {
     if (!this.scene3d.ok) return;
     const { scene, camera } = this.scene3d;
     this.root.scale.setScalar(MM);
-    (this.frustum.material as THREE.LineBasicMaterial).color = new THREE.Color(themeColor('--vscode-editorLineNumber-activeForeground', '#c6c6c6'));
+    this.frustum.material.color = new THREE.Color(themeColor('--vscode-editorLineNumber-activeForeground', '#c6c6c6'));
     this.frustum.frustumCulled = false;
     this.root.add(this.frustum);
     // Light that comes from the viewer, so a mesh is lit from wherever it is looked at.
@@ -110,7 +110,10 @@ export class BodyScene {
    */
   fit(): void {
     if (!this.scene3d.ok || !this.frame) return;
-    const bodies = this.slots.filter((s) => s.group.visible).map((s) => s.body).filter((b): b is THREE.Object3D => b !== null);
+    const bodies = this.slots
+      .filter((s) => s.group.visible)
+      .map((s) => s.body)
+      .filter((b): b is THREE.Object3D => b !== null);
     const b = this.bodyBounds();
     if (bodies.length === 0 || !b) return;
     this.scene3d.fit(bodies, 1.15, this.viewDirection(b.centre));
@@ -126,7 +129,10 @@ export class BodyScene {
     // Grown by a margin, so people walking on do not refit the view every frame.
     const box = (this.followed?.clone().union(b.box) ?? b.box.clone()).expandByScalar(this.followed ? 0.25 : 0);
     this.followed = box;
-    const corners = Array.from({ length: 8 }, (_, k) => new THREE.Vector3(k & 1 ? box.max.x : box.min.x, k & 2 ? box.max.y : box.min.y, k & 4 ? box.max.z : box.min.z));
+    const corners = Array.from(
+      { length: 8 },
+      (_, k) => new THREE.Vector3(k & 1 ? box.max.x : box.min.x, k & 2 ? box.max.y : box.min.y, k & 4 ? box.max.z : box.min.z),
+    );
     this.scene3d.fitPoints(corners, 1.02, this.viewDirection(box.getCenter(new THREE.Vector3())));
   }
 
@@ -152,7 +158,7 @@ export class BodyScene {
     const p = new THREE.Vector3();
     for (const v of people) {
       for (let i = 0; i + 2 < v.length; i += 3) {
-        p.set(v[i]!, v[i + 1]!, v[i + 2]!);
+        p.set(v[i]!, v[i + 1]!, v[i + 2]);
         if (Number.isFinite(p.x + p.y + p.z)) {
           min.min(p);
           max.max(p);
@@ -160,7 +166,10 @@ export class BodyScene {
       }
     }
     if (!Number.isFinite(min.x)) return null;
-    const centre = min.clone().add(max).multiplyScalar(MM / 2);
+    const centre = min
+      .clone()
+      .add(max)
+      .multiplyScalar(MM / 2);
     let low = 0;
     const corner = new THREE.Vector3();
     for (let k = 0; k < 8; k++) {
@@ -243,7 +252,7 @@ function frustumLines(cam: BodyCompressCamera, depth: number): THREE.Vector3[] {
 function posedCamera(cam: BodyCompressCamera): { position: THREE.Vector3; quaternion: THREE.Quaternion; fov: number } {
   const R = cam.R;
   // Camera-to-world axes are the rows of R; three.js cameras look along -z with y up.
-  const x = new THREE.Vector3(R[0]!, R[1]!, R[2]!);
+  const x = new THREE.Vector3(R[0], R[1], R[2]);
   const y = new THREE.Vector3(-R[3]!, -R[4]!, -R[5]!);
   const z = new THREE.Vector3(-R[6]!, -R[7]!, -R[8]!);
   const quaternion = new THREE.Quaternion().setFromRotationMatrix(new THREE.Matrix4().makeBasis(x, y, z));
@@ -330,7 +339,7 @@ class PersonSlot {
   }
 
   private setVertices(v: Float32Array, n: number): void {
-    if (!this.positions || this.positions.count !== n) {
+    if (this.positions?.count !== n) {
       // A new vertex count: new buffers (the old ones are freed with their geometries).
       this.positions = new THREE.BufferAttribute(new Float32Array(n * 3), 3).setUsage(THREE.DynamicDrawUsage);
       this.colours = new THREE.BufferAttribute(new Float32Array(n * 3), 3).setUsage(THREE.DynamicDrawUsage);
@@ -364,7 +373,7 @@ class PersonSlot {
   private setBones(j: Float32Array, bones: [number, number][]): void {
     const g = this.bones.geometry;
     let attr = g.getAttribute('position') as THREE.BufferAttribute | undefined;
-    if (!attr || attr.count !== bones.length * 2) {
+    if (attr?.count !== bones.length * 2) {
       attr = new THREE.BufferAttribute(new Float32Array(bones.length * 6), 3).setUsage(THREE.DynamicDrawUsage);
       g.setAttribute('position', attr);
     }

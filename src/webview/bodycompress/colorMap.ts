@@ -64,7 +64,14 @@ export function colorLegend(title: string, min: string, max: string): HTMLElemen
       ctx.fillRect(x, 0, 1, canvas.height);
     }
   }
-  return el('div', { class: 'color-legend', role: 'img', 'aria-label': `${title}: ${min} to ${max}` }, el('span', {}, title), el('span', {}, min), canvas, el('span', {}, max));
+  return el(
+    'div',
+    { class: 'color-legend', role: 'img', 'aria-label': `${title}: ${min} to ${max}` },
+    el('span', {}, title),
+    el('span', {}, min),
+    canvas,
+    el('span', {}, max),
+  );
 }
 
 /**

@@ -37,7 +37,10 @@ export class FrameFollower {
    * frames that will be due when the answers arrive.
    */
   show(f: number): Promise<void> | void {
-    if (this.playback.playing) return this.playFrame(f);
+    if (this.playback.playing) {
+      this.playFrame(f);
+      return;
+    }
     const cached = this.loader.cached(f);
     if (cached && !this.loading) {
       this.sink.draw(cached);

@@ -119,7 +119,14 @@ export class Inspector {
       x[b] = from;
       y[b] = most < 0 ? Number.NaN : most;
     }
-    this.chart = linePlot({ title: `People in each of ${n(this.chartFrames)} frames`, x, series: [{ label: 'people', values: y }], onPick: this.onPickFrame, width: 340, height: 110 });
+    this.chart = linePlot({
+      title: `People in each of ${n(this.chartFrames)} frames`,
+      x,
+      series: [{ label: 'people', values: y }],
+      onPick: this.onPickFrame,
+      width: 340,
+      height: 110,
+    });
     this.chart.setMarker(this.marker);
     this.chartBox.replaceChildren(this.chart.element);
     this.chartBox.dataset.frames = String(this.chartFrames);
@@ -180,7 +187,9 @@ function describe(v: unknown): string {
   const o = v as Json;
   switch (o.$type) {
     case 'ndarray': {
-      const values = Array.isArray(o.values) ? ` = [${(o.values as unknown[]).slice(0, 12).join(', ')}${(o.values as unknown[]).length > 12 ? ', …' : ''}]` : '';
+      const values = Array.isArray(o.values)
+        ? ` = [${(o.values as unknown[]).slice(0, 12).join(', ')}${(o.values as unknown[]).length > 12 ? ', …' : ''}]`
+        : '';
       return `${String(o.dtype)} (${(o.shape as number[]).join(', ')})${values}`;
     }
     case 'npscalar':

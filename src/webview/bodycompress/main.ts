@@ -1,5 +1,6 @@
 import type { BodyCompressHostEvents, BodyCompressRequests } from '../../protocol/bodyCompressProtocol';
 import { showErrorPage } from '../common/errorPage';
+import { errorText } from '../common/errorText';
 import { connectHost } from '../common/host';
 import { BodyCompressPage } from './page';
 
@@ -28,7 +29,7 @@ host.on('facesChanged', () => page?.refreshFaces());
 host.on('screenshotRequested', () => void page?.screenshot());
 
 function failed(err: unknown): void {
-  showErrorPage('Something went wrong', String((err as Error)?.message ?? err), reopen);
+  showErrorPage('Something went wrong', errorText(err), reopen);
 }
 
 start().catch(failed);

@@ -1,4 +1,4 @@
-import type { RpcEndpoint } from '../../protocol/rpc';
+import type { NoEvents, NoRequests, RpcEndpoint } from '../../protocol/rpc';
 import type {
   BodyCompressFrame,
   BodyCompressHostEvents,
@@ -22,7 +22,7 @@ import { DEFAULT_VIEW_STATE, type BodyCompressViewState } from './state';
 import { TemplateFaces } from './templateFaces';
 import { DisplayToolbar, gotoFrameField, PeoplePanel, type Toggle } from './toolbar';
 
-export type BodyCompressHost = RpcEndpoint<BodyCompressRequests, Record<never, never>, Record<never, never>, BodyCompressHostEvents>;
+export type BodyCompressHost = RpcEndpoint<BodyCompressRequests, NoRequests, NoEvents, BodyCompressHostEvents>;
 
 /** Saving the frame on every step of playback would post 30 messages a second; a pause suffices. */
 const SAVE_FRAME_DELAY_MS = 300;

@@ -1,4 +1,4 @@
-import { RpcEndpoint, type EventMap, type RequestMap } from '../../protocol/rpc';
+import { RpcEndpoint, type EventMap, type NoEvents, type NoRequests, type RequestMap } from '../../protocol/rpc';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -11,12 +11,7 @@ declare function acquireVsCodeApi(): VsCodeApi;
 const vscodeApi = acquireVsCodeApi();
 
 /** The webview end of the editor's channel: requests go to the host, events come from it. */
-export function connectHost<Req extends RequestMap, HostEv extends EventMap>(): RpcEndpoint<
-  Req,
-  Record<never, never>,
-  Record<never, never>,
-  HostEv
-> {
+export function connectHost<Req extends RequestMap, HostEv extends EventMap>(): RpcEndpoint<Req, NoRequests, NoEvents, HostEv> {
   return new RpcEndpoint({
     post: (m) => vscodeApi.postMessage(m),
     listen: (h) => {
@@ -36,7 +31,7 @@ export function loadViewState<T extends object>(defaults: T): T {
   return { ...defaults, ...(typeof saved === 'object' && saved !== null ? saved : {}) };
 }
 
-export function saveViewState<T extends object>(state: T): void {
+export function saveViewState(state: object): void {
   vscodeApi.setState(state);
 }
 

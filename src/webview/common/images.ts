@@ -18,12 +18,7 @@ interface ImageDecoderLike {
   decode(): Promise<{ image: CanvasImageSource & { close(): void; displayWidth: number; displayHeight: number } }>;
   close(): void;
 }
-type ImageDecoderCtor = new (init: {
-  data: BufferSource;
-  type: string;
-  desiredWidth?: number;
-  desiredHeight?: number;
-}) => ImageDecoderLike;
+type ImageDecoderCtor = new (init: { data: BufferSource; type: string; desiredWidth?: number; desiredHeight?: number }) => ImageDecoderLike;
 
 const ImageDecoderImpl = (globalThis as { ImageDecoder?: ImageDecoderCtor }).ImageDecoder;
 
@@ -44,7 +39,12 @@ export async function decodeImage(bytes: Uint8Array, mime: string, options: Deco
   return createImageBitmap(blob);
 }
 
-async function decodeScaledJpeg(Decoder: ImageDecoderCtor, bytes: Uint8Array, desired: { width: number; height: number }, maxWidth: number): Promise<ImageBitmap> {
+async function decodeScaledJpeg(
+  Decoder: ImageDecoderCtor,
+  bytes: Uint8Array,
+  desired: { width: number; height: number },
+  maxWidth: number,
+): Promise<ImageBitmap> {
   const decoder = new Decoder({ data: bytes as Uint8Array<ArrayBuffer>, type: 'image/jpeg', desiredWidth: desired.width, desiredHeight: desired.height });
   try {
     const { image } = await decoder.decode();

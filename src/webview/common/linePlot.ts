@@ -5,7 +5,7 @@ const SVG = 'http://www.w3.org/2000/svg';
 export interface PlotSeries {
   label: string;
   /** One value per x. */
-  values: ArrayLike<number>;
+  values: ArrayLike<number> & Iterable<number>;
 }
 
 export interface LinePlotOptions {
@@ -41,8 +41,7 @@ export function linePlot(o: LinePlotOptions): LinePlot {
   let lo = Number.POSITIVE_INFINITY;
   let hi = Number.NEGATIVE_INFINITY;
   for (const s of o.series) {
-    for (let i = 0; i < s.values.length; i++) {
-      const v = s.values[i]!;
+    for (const v of s.values) {
       if (Number.isFinite(v)) {
         lo = Math.min(lo, v);
         hi = Math.max(hi, v);
@@ -70,7 +69,10 @@ export function linePlot(o: LinePlotOptions): LinePlot {
       if (Number.isFinite(v)) points.push(`${px(o.x[j]!).toFixed(1)},${py(v).toFixed(1)}`);
     }
     // A single frame is a dot, not an invisible zero-length line.
-    const shape = points.length === 1 ? svgEl('circle', { cx: points[0]!.split(',')[0]!, cy: points[0]!.split(',')[1]!, r: 2 }) : svgEl('polyline', { points: points.join(' ') });
+    const shape =
+      points.length === 1
+        ? svgEl('circle', { cx: points[0]!.split(',')[0]!, cy: points[0]!.split(',')[1]!, r: 2 })
+        : svgEl('polyline', { points: points.join(' ') });
     shape.setAttribute('class', `plot-series series-${i % 8}`);
     svg.append(shape);
   });

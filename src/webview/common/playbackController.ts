@@ -31,7 +31,7 @@ export interface PlaybackOptions {
 }
 
 /** What a frame listener may return: a promise makes playback wait for it (frames are skipped). */
-export type FrameListener = (frame: number) => void | Promise<unknown>;
+export type FrameListener = (frame: number) => void | Promise<void>;
 
 export const PLAYBACK_SPEEDS: readonly number[] = [0.25, 0.5, 1, 2];
 

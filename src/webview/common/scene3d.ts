@@ -177,7 +177,7 @@ export class Scene3d {
   lookThrough(pose: CameraPose | null): void {
     if (!this.ok) return;
     if (pose) {
-      if (!this.orbitView) this.orbitView = { ...this.view, fov: this.camera.fov };
+      this.orbitView ??= { ...this.view, fov: this.camera.fov };
       this.controls.enabled = false;
       this.camera.position.copy(pose.position);
       this.camera.quaternion.copy(pose.quaternion);
@@ -290,7 +290,7 @@ export class Scene3d {
     const lines = new THREE.Color(themeColor('--vscode-editorLineNumber-foreground', '#858585'));
     this.grid.traverse((o) => {
       if (o instanceof THREE.GridHelper) {
-        const m = o.material as THREE.LineBasicMaterial;
+        const m = o.material;
         m.color = lines;
         m.opacity = 0.45;
         m.transparent = true;
@@ -321,6 +321,10 @@ export function themeColor(variable: string, fallback: string): string {
   const short = /^#([0-9a-f])([0-9a-f])([0-9a-f])([0-9a-f])?$/i.exec(v);
   if (short) return `#${short[1]}${short[1]}${short[2]}${short[2]}${short[3]}${short[3]}`;
   const rgb = /^rgba?\(\s*(\d+)[,\s]+(\d+)[,\s]+(\d+)/i.exec(v);
-  if (rgb) return `#${rgb.slice(1, 4).map((n) => Number(n).toString(16).padStart(2, '0')).join('')}`;
+  if (rgb)
+    return `#${rgb
+      .slice(1, 4)
+      .map((n) => Number(n).toString(16).padStart(2, '0'))
+      .join('')}`;
   return fallback;
 }

@@ -15,11 +15,7 @@ export function table(headers: string[], rows: Child[][], attrs: Record<string, 
     'vscode-table',
     { zebra: true, 'bordered-columns': true, resizable: true, ...attrs },
     el('vscode-table-header', { slot: 'header' }, ...headers.map((h) => el('vscode-table-header-cell', {}, h))),
-    el(
-      'vscode-table-body',
-      { slot: 'body' },
-      ...rows.map((cells) => el('vscode-table-row', {}, ...cells.map((c) => el('vscode-table-cell', {}, c)))),
-    ),
+    el('vscode-table-body', { slot: 'body' }, ...rows.map((cells) => el('vscode-table-row', {}, ...cells.map((c) => el('vscode-table-cell', {}, c))))),
   );
   if (columns) {
     // vscode-table turns the widths into percentages of the width it last measured, and falls back
@@ -37,5 +33,9 @@ export function table(headers: string[], rows: Child[][], attrs: Record<string, 
 
 /** A two-column "field / value" table. */
 export function fieldTable(fields: [string, Child][], attrs: Record<string, string> = {}): HTMLElement {
-  return table(['Field', 'Value'], fields.map(([k, v]) => [k, v ?? '—']), attrs);
+  return table(
+    ['Field', 'Value'],
+    fields.map(([k, v]) => [k, v ?? '—']),
+    attrs,
+  );
 }

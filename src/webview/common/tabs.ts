@@ -24,7 +24,10 @@ export interface Tabs {
  * `onSelect` so the page can keep it in its view state and restore it after the tab is hidden.
  */
 export function createTabs(specs: TabSpec[], initial: string, onSelect: (id: string) => void): Tabs {
-  const start = Math.max(0, specs.findIndex((s) => s.id === initial));
+  const start = Math.max(
+    0,
+    specs.findIndex((s) => s.id === initial),
+  );
   // vscode-tabs assigns its own ids to headers and panels: headers carry data-tab, panels get a
   // wrapper with our id.
   const bodies = specs.map((s) => el('div', { class: 'tab-body', id: `tab-${s.id}`, 'data-tab': s.id }));

@@ -89,8 +89,14 @@ export class Timeline {
       ' ': () => p.toggle(),
       ArrowLeft: () => p.step(e.shiftKey ? -10 : -1),
       ArrowRight: () => p.step(e.shiftKey ? 10 : 1),
-      Home: () => (p.pause(), p.seek(0)),
-      End: () => (p.pause(), p.seek(last)),
+      Home: () => {
+        p.pause();
+        p.seek(0);
+      },
+      End: () => {
+        p.pause();
+        p.seek(last);
+      },
     };
     const action = actions[e.key];
     if (!action || this.element.closest('[hidden]') || this.element.hidden) return;

@@ -34,7 +34,9 @@ export class AudioView {
       play.textContent = ctx.playback.playing ? 'Pause' : 'Play';
       play.setAttribute('icon', ctx.playback.playing ? 'debug-pause' : 'debug-start');
     });
-    const sound = el('vscode-checkbox', { label: 'Play sound with the timeline', checked: ctx.state.get('sound'), id: 'audio-sound' }) as HTMLElement & { checked: boolean };
+    const sound = el('vscode-checkbox', { label: 'Play sound with the timeline', checked: ctx.state.get('sound'), id: 'audio-sound' }) as HTMLElement & {
+      checked: boolean;
+    };
     sound.addEventListener('change', () => {
       ctx.state.set({ sound: sound.checked });
       this.attachClock();
@@ -72,8 +74,6 @@ export class AudioView {
     if (!this.track && !this.loading) void this.load();
     this.draw();
   }
-
-  hide(): void {}
 
   onFrame(): void {
     this.draw();

@@ -24,8 +24,6 @@ export class CalibrationView {
     void this.load();
   }
 
-  hide(): void {}
-
   private async load(): Promise<void> {
     try {
       const cameras = await this.ctx.host.request('calibration', null);
@@ -40,16 +38,26 @@ export class CalibrationView {
           'div',
           { class: 'toolbar' },
           copyButton('Copy all as JSON', all, write, { id: 'copy-calibration' }),
-          el('span', { class: 'detail-info' }, `${cameras.length} cameras · K in pixels of the stored images · D = (k1, k2, p1, p2, k3) · RT camera-to-world in metres (world y points down)`),
+          el(
+            'span',
+            { class: 'detail-info' },
+            `${cameras.length} cameras · K in pixels of the stored images · D = (k1, k2, p1, p2, k3) · RT camera-to-world in metres (world y points down)`,
+          ),
         ),
         table(
           ['Camera', 'K (intrinsics)', 'D', 'RT (camera-to-world)', 'Centre (m)', ''],
           cameras.map((c) => [
             c.id,
             matrix(c.K, 2),
-            matrix(c.D.map((v) => [v]), 4),
+            matrix(
+              c.D.map((v) => [v]),
+              4,
+            ),
             matrix(c.RT, 4),
-            matrix(c.RT.slice(0, 3).map((r) => [r[3]!]), 3),
+            matrix(
+              c.RT.slice(0, 3).map((r) => [r[3]!]),
+              3,
+            ),
             copyButton('JSON', () => cameraJson([c]), write, { 'data-camera': c.id }),
           ]),
           { id: 'calibration-table', class: 'calibration-table' },

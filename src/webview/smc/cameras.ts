@@ -5,6 +5,7 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
 import type { SmcImageKind, SmcKeypointOverlay } from '../../protocol/smcProtocol';
 import { el } from '../common/dom';
+import { errorText } from '../common/errorText';
 import { LatestOnly, STALE } from '../common/latestReply';
 import { table } from '../common/table';
 import type { ImageMode, SmcContext } from './context';
@@ -102,9 +103,7 @@ export class CamerasView {
     this.stage = el('div', { class: 'detail-stage' }, this.imageCanvas, this.overlayCanvas);
     this.legend = el('div', { class: 'keypoint-legend', id: 'keypoint-legend' });
     this.pointsBody = el('div', { class: 'landmark-table' });
-    this.pointsSection = el('vscode-collapsible', { heading: 'Landmark coordinates (pixels)', id: 'landmarks', class: 'landmarks' }, this.pointsBody) as HTMLElement & {
-      open: boolean;
-    };
+    this.pointsSection = el('vscode-collapsible', { heading: 'Landmark coordinates (pixels)', id: 'landmarks', class: 'landmarks' }, this.pointsBody);
     this.pointsSection.addEventListener('vsc-collapsible-toggle', () => this.renderPoints());
     this.detail = el(
       'section',
@@ -235,7 +234,7 @@ export class CamerasView {
           if (missing) tile.showMessage(`no ${missing === 'color' ? 'colour image' : 'mask'} for frame ${frame}`);
           else tile.draw(images as ImageBitmap[], size);
         } catch (err) {
-          tile.showMessage('unreadable', String((err as Error)?.message ?? err));
+          tile.showMessage('unreadable', errorText(err));
         }
       }),
     );
@@ -308,7 +307,12 @@ export class CamerasView {
     }
     const count = (a: Float32Array | null) => (a ? a.length / 2 : 0);
     parts.push(
-      el('span', { class: 'legend-detected' }, '● ', kp.detected ? `detected 2D (${count(kp.detected)})` : `no 2D landmarks for camera ${camera} in this frame`),
+      el(
+        'span',
+        { class: 'legend-detected' },
+        '● ',
+        kp.detected ? `detected 2D (${count(kp.detected)})` : `no 2D landmarks for camera ${camera} in this frame`,
+      ),
       el('span', { class: 'legend-projected' }, '✕ ', kp.projected ? `projected 3D (${count(kp.projected)})` : 'no 3D landmarks or calibration'),
     );
     if (kp.meanError !== null) {

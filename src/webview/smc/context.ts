@@ -1,4 +1,4 @@
-import type { RpcEndpoint } from '../../protocol/rpc';
+import type { NoEvents, NoRequests, RpcEndpoint } from '../../protocol/rpc';
 import type { SmcHostEvents, SmcImage, SmcOverview, SmcRequests, SmcViewModel } from '../../protocol/smcProtocol';
 import { BitmapCache } from '../common/bitmapCache';
 import { decodeImage } from '../common/images';
@@ -6,7 +6,7 @@ import type { PlaybackController } from '../common/playbackController';
 import type { SceneView } from '../common/scene3d';
 import type { ViewState } from '../common/viewState';
 
-export type SmcHost = RpcEndpoint<SmcRequests, Record<never, never>, Record<never, never>, SmcHostEvents>;
+export type SmcHost = RpcEndpoint<SmcRequests, NoRequests, NoEvents, SmcHostEvents>;
 
 export type ImageMode = 'color' | 'mask' | 'overlay';
 

@@ -1,5 +1,6 @@
 import type { SmcFlameFrame } from '../../protocol/smcProtocol';
 import { el } from '../common/dom';
+import { errorText } from '../common/errorText';
 import { LatestOnly, STALE } from '../common/latestReply';
 import { linePlot, type LinePlot } from '../common/linePlot';
 import { table } from '../common/table';
@@ -39,14 +40,7 @@ export class FlameView {
     this.title = el('h2', { id: 'flame-title' }, 'FLAME parameters');
     this.tableHolder = el('div', { class: 'flame-table' });
     this.plotGrid = el('div', { class: 'plot-grid', id: 'flame-plots' });
-    this.element = el(
-      'section',
-      { class: 'flame-view' },
-      this.title,
-      this.tableHolder,
-      el('h2', {}, 'Over all frames'),
-      this.plotGrid,
-    );
+    this.element = el('section', { class: 'flame-view' }, this.title, this.tableHolder, el('h2', {}, 'Over all frames'), this.plotGrid);
   }
 
   show(): void {
@@ -74,7 +68,7 @@ export class FlameView {
       if (f === STALE) return;
       this.renderTable(frame, f);
     } catch (err) {
-      this.tableHolder.replaceChildren(el('p', { class: 'error-message' }, String((err as Error)?.message ?? err)));
+      this.tableHolder.replaceChildren(el('p', { class: 'error-message' }, errorText(err)));
     }
   }
 
@@ -90,7 +84,9 @@ export class FlameView {
       const more = p.values.length > SHOWN_VALUES ? `  … (${p.values.length} values)` : '';
       return [el('span', { title: DESCRIPTION[p.name] ?? '' }, p.name), `[${p.shape.join(', ')}]`, el('code', { class: 'values' }, shown + more)];
     });
-    this.tableHolder.replaceChildren(table(['Parameter', 'Shape', 'Values'], rows, { id: 'flame-table', class: 'flame-values wrap-cells' }, ['16%', '9%', '75%']));
+    this.tableHolder.replaceChildren(
+      table(['Parameter', 'Shape', 'Values'], rows, { id: 'flame-table', class: 'flame-values wrap-cells' }, ['16%', '9%', '75%']),
+    );
     this.tableHolder.dataset.loadedFrame = String(frame);
   }
 

@@ -2,6 +2,7 @@ import type { Hdf5DocumentInfo, SmcHostEvents, SmcOverview, SmcRequests, SmcView
 import { notice } from '../common/banners';
 import { el, markWhenPainted, render } from '../common/dom';
 import { showErrorPage } from '../common/errorPage';
+import { errorText } from '../common/errorText';
 import { connectHost, keepScrollPosition } from '../common/host';
 import { createTabs, type TabSpec } from '../common/tabs';
 import { PlaybackController } from '../common/playbackController';
@@ -23,9 +24,9 @@ const reopen = () => void host.request('reopenWith', null);
 /** A view inside a tab: shown/hidden with its tab, told about frame changes while it exists. */
 interface SmcView {
   element: HTMLElement;
-  show(): void;
-  hide(): void;
-  onFrame?(): void | Promise<unknown>;
+  show?(): void;
+  hide?(): void;
+  onFrame?(): void | Promise<void>;
 }
 
 /** Saving the frame on every step of playback would post 30 messages a second; a pause suffices. */
@@ -44,7 +45,7 @@ async function showPerformance(o: SmcOverview): Promise<void> {
   try {
     contents = await host.request('contents', null);
   } catch (err) {
-    overview.setError(String((err as Error)?.message ?? err));
+    overview.setError(errorText(err));
     return;
   }
   overview.setContents(contents);
@@ -66,7 +67,12 @@ async function showPerformance(o: SmcOverview): Promise<void> {
   playback.onFrame((frame) => {
     clearTimeout(saveTimer);
     saveTimer = window.setTimeout(() => state.set({ frame }), SAVE_FRAME_DELAY_MS);
-    return Promise.all(views.map((v) => v.onFrame?.()));
+    const drawing: Promise<void>[] = [];
+    for (const v of views) {
+      const p = v.onFrame?.();
+      if (p) drawing.push(p);
+    }
+    return Promise.all(drawing).then(() => undefined);
   });
   playback.onStateChange(() => state.set({ speed: playback.speed, loop: playback.loop, frame: playback.frame }));
 
@@ -82,13 +88,13 @@ async function showPerformance(o: SmcOverview): Promise<void> {
         views.push(view);
         panel.append(view.element);
       },
-      onShow: () => view?.show(),
-      onHide: () => view?.hide(),
+      onShow: () => view?.show?.(),
+      onHide: () => view?.hide?.(),
     };
   };
   const c = contents;
   const specs = [
-    tab('overview', 'Overview', () => ({ element: overview.element, show() {}, hide() {} }), false),
+    tab('overview', 'Overview', () => ({ element: overview.element }), false),
     c.cameras.length > 0 && tab('cameras', `Cameras (${c.cameras.length})`, () => (cameras = new CamerasView(ctx)), true),
     (c.calibratedCameras.length > 0 || c.hasKeypoints3d || c.scan) && tab('3d', '3D', () => new RigView(ctx), true),
     c.flame && tab('flame', 'FLAME', () => new FlameView(ctx), true),

@@ -79,7 +79,9 @@ export class OverviewView {
             { id: 'files' },
             ['50%', '12%', '16%', '22%'],
           ),
-          o.partnerNote ? el('p', { class: 'note', id: 'partner-note' }, el('span', { class: 'codicon codicon-info', 'aria-hidden': 'true' }), ' ', o.partnerNote) : null,
+          o.partnerNote
+            ? el('p', { class: 'note', id: 'partner-note' }, el('span', { class: 'codicon codicon-info', 'aria-hidden': 'true' }), ' ', o.partnerNote)
+            : null,
         ),
       ),
       this.later,

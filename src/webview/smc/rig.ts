@@ -120,7 +120,8 @@ export class RigView {
     if (!this.scene3d.ok) return;
     const [w, h] = this.ctx.imageSize;
     const frontal = new Set(this.ctx.contents.keypoints2dCameras);
-    const colour = (id: string) => new THREE.Color(themeColor(frontal.has(id) ? '--vscode-charts-orange' : '--vscode-charts-blue', frontal.has(id) ? '#d18616' : '#3794ff'));
+    const colour = (id: string) =>
+      new THREE.Color(themeColor(frontal.has(id) ? '--vscode-charts-orange' : '--vscode-charts-blue', frontal.has(id) ? '#d18616' : '#3794ff'));
     for (const cam of cameras) {
       const { K, RT } = cam;
       const [fx, , cx] = K[0]!;
@@ -218,10 +219,7 @@ export class RigView {
     if (mesh.indices) geometry.setIndex(new THREE.BufferAttribute(mesh.indices, 1));
     geometry.computeVertexNormals();
     const material = new THREE.MeshStandardMaterial({ color: 0xb8b8b8, roughness: 0.8, side: THREE.DoubleSide, transparent: true, opacity: 0.85 });
-    this.layers.scan.add(
-      new THREE.Mesh(geometry, material),
-      new THREE.HemisphereLight(0xffffff, 0x444444, 1.6),
-    );
+    this.layers.scan.add(new THREE.Mesh(geometry, material), new THREE.HemisphereLight(0xffffff, 0x444444, 1.6));
     const light = new THREE.DirectionalLight(0xffffff, 1.2);
     light.position.set(0, -1, -1);
     this.layers.scan.add(light);

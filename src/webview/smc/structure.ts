@@ -6,6 +6,7 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import type { Hdf5ChildView, Hdf5DatasetView, Hdf5NodeView } from '../../protocol/smcProtocol';
 import { el } from '../common/dom';
+import { errorText } from '../common/errorText';
 import { LatestOnly, STALE } from '../common/latestReply';
 import { fieldTable, table } from '../common/table';
 import type { SmcHost } from './context';
@@ -82,8 +83,6 @@ export class StructureView {
     this.loaded = true;
     void this.loadRoot();
   }
-
-  hide(): void {}
 
   private async loadRoot(): Promise<void> {
     this.items.clear();
@@ -187,7 +186,7 @@ export class StructureView {
       this.details.replaceChildren(...detailsOf(node));
       this.details.dataset.path = path;
     } catch (err) {
-      this.details.replaceChildren(el('p', { class: 'error-message' }, String((err as Error)?.message ?? err)));
+      this.details.replaceChildren(el('p', { class: 'error-message' }, errorText(err)));
     }
   }
 }

@@ -1,5 +1,6 @@
 import type { SmcImage } from '../../protocol/smcProtocol';
 import { el } from '../common/dom';
+import { errorText } from '../common/errorText';
 import { drawFitted } from '../common/images';
 import { LatestOnly, STALE } from '../common/latestReply';
 import type { SmcContext } from './context';
@@ -35,7 +36,7 @@ export class TexturesView {
         ? new TileGrid(
             c.scanMaskCameras.map((id) => ({ id, caption: id })),
             w / h,
-            (id) => this.openMask(id),
+            (id) => void this.openMask(id),
             { id: 'scan-mask-grid', 'aria-label': 'Scan masks by camera' },
           )
         : null;
@@ -55,7 +56,12 @@ export class TexturesView {
         ? el(
             'div',
             { class: 'texture-section' },
-            el('div', { class: 'toolbar' }, el('h2', {}, 'Scan masks'), el('span', { class: 'detail-info' }, 'the scan seen from each camera (one per camera, not per frame)')),
+            el(
+              'div',
+              { class: 'toolbar' },
+              el('h2', {}, 'Scan masks'),
+              el('span', { class: 'detail-info' }, 'the scan seen from each camera (one per camera, not per frame)'),
+            ),
             this.maskGrid.element,
             el('div', { class: 'toolbar' }, this.maskInfo),
             el('div', { class: 'texture-frame' }, this.maskCanvas),
@@ -70,7 +76,7 @@ export class TexturesView {
       this.masksLoaded = true;
       void this.loadMaskThumbnails(false);
       const saved = this.ctx.state.get('scanMaskCamera');
-      if (saved && this.ctx.contents.scanMaskCameras.includes(saved)) this.openMask(saved);
+      if (saved && this.ctx.contents.scanMaskCameras.includes(saved)) void this.openMask(saved);
     }
     void this.update();
   }
@@ -125,7 +131,7 @@ export class TexturesView {
           if (b) tile.draw([b], size);
           else tile.showMessage('no mask');
         } catch (err) {
-          tile.showMessage('unreadable', String((err as Error)?.message ?? err));
+          tile.showMessage('unreadable', errorText(err));
         }
       }),
     );

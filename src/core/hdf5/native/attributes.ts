@@ -69,13 +69,7 @@ function decodeAttribute(m: HeaderMessage, ctx: AttributeContext): DecodedAttrib
   return { name, dtype, shape, value: decodeValue(data, dtype, shape, count, ctx) };
 }
 
-function decodeValue(
-  data: Uint8Array,
-  dtype: Hdf5Dtype,
-  shape: number[] | null,
-  count: number,
-  ctx: AttributeContext,
-): unknown {
+function decodeValue(data: Uint8Array, dtype: Hdf5Dtype, shape: number[] | null, count: number, ctx: AttributeContext): unknown {
   if (shape === null) return null;
   const scalar = shape.length === 0;
   if (isNumeric(dtype)) {

@@ -46,13 +46,7 @@ function readNode(ctx: TreeContext, address: number, type: number, keySize: numb
 }
 
 /** Visits the leaves' children in key order (names for groups, chunk offsets for chunks). */
-function walkLeaves(
-  ctx: TreeContext,
-  root: number,
-  type: number,
-  keySize: number,
-  visit: (child: number, key: Uint8Array) => void,
-): void {
+function walkLeaves(ctx: TreeContext, root: number, type: number, keySize: number, visit: (child: number, key: Uint8Array) => void): void {
   const seen = new Set<number>();
   const walk = (address: number, depth: number) => {
     if (depth > MAX_DEPTH || seen.has(address)) throw new Hdf5FormatError('a B-tree loops back on itself');

@@ -31,19 +31,7 @@ export function decodeDataspace(data: Uint8Array, sizes: FieldSizes): number[] |
   return shape;
 }
 
-const TYPE_CLASSES: Hdf5DtypeKind[] = [
-  'int',
-  'float',
-  'time',
-  'string',
-  'bitfield',
-  'opaque',
-  'compound',
-  'reference',
-  'enum',
-  'vlen',
-  'array',
-];
+const TYPE_CLASSES: Hdf5DtypeKind[] = ['int', 'float', 'time', 'string', 'bitfield', 'opaque', 'compound', 'reference', 'enum', 'vlen', 'array'];
 
 /** Datatype: class, size and byte order; exotic float layouts are reported as unknown. */
 export function decodeDatatype(data: Uint8Array): Hdf5Dtype {
@@ -67,10 +55,7 @@ export function decodeDatatype(data: Uint8Array): Hdf5Dtype {
 }
 
 /** Where a chunked dataset's chunk addresses live: a v1 B-tree (undefined until written), one chunk, or another index. */
-export type ChunkIndex =
-  | { type: 'btree-v1'; address: number | undefined }
-  | { type: 'single'; storedBytes: number }
-  | { type: 'other' };
+export type ChunkIndex = { type: 'btree-v1'; address: number | undefined } | { type: 'single'; storedBytes: number } | { type: 'other' };
 
 export type DecodedLayout =
   | { kind: 'compact'; size: number }
@@ -172,10 +157,7 @@ export function decodeLinkInfo(data: Uint8Array, sizes: FieldSizes): { dense: bo
   return { dense: c.address() !== undefined };
 }
 
-export type NativeLinkTarget =
-  | { kind: 'hard'; address: number }
-  | { kind: 'soft'; target: string }
-  | { kind: 'external'; target: string };
+export type NativeLinkTarget = { kind: 'hard'; address: number } | { kind: 'soft'; target: string } | { kind: 'external'; target: string };
 
 /** Link message (new-style compact group): the name and what it points to. */
 export function decodeLink(data: Uint8Array, sizes: FieldSizes): { name: string; target: NativeLinkTarget } {

@@ -244,5 +244,8 @@ function absoluteTarget(target: string, parentParts: string[]): string {
 }
 
 function parentParts(path: string): string[] {
-  return path.split('/').filter((p) => p !== '').slice(0, -1);
+  return path
+    .split('/')
+    .filter((p) => p !== '')
+    .slice(0, -1);
 }
