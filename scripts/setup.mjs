@@ -1,12 +1,13 @@
 // Everything `npm test` needs beyond `npm ci`, installed only when missing:
 //   - Debian packages: chromium (drives the end-to-end tests), libkrb5-dev and ripgrep (needed to
 //     install code-server offline), xz-utils (the reference xz), python3-numpy (checks that our
-//     .npy/.npz files load in NumPy);
+//     .npy/.npz files load in NumPy), python3-h5py (writes HDF5 variants and is the ground truth our
+//     HDF5 reader is compared with; Debian's, so it runs under /usr/bin/python3);
 //   - code-server 4.100.3, the real VS Code for the end-to-end tests, cached in .cache/.
 import { spawnSync } from 'node:child_process';
 import { installCodeServer } from './codeServer.mjs';
 
-export const SYSTEM_PACKAGES = ['chromium', 'libkrb5-dev', 'ripgrep', 'xz-utils', 'python3-numpy'];
+export const SYSTEM_PACKAGES = ['chromium', 'libkrb5-dev', 'ripgrep', 'xz-utils', 'python3-numpy', 'python3-h5py'];
 
 function installed(pkg) {
   const r = spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' });
