@@ -71,7 +71,9 @@ test('an SMC view keeps its scroll position when its tab is hidden and shown aga
       return window.scrollY;
     });
     assert.ok(scrolled > 50, `the page should scroll in a short window (scrollY ${scrolled})`);
-    await vscode.page.waitForTimeout(300); // the state is saved on the next animation frame
+    // The scroll event comes on the next frame and the state is saved on the frame after it: wait for
+    // three frames of the page itself, however slow a loaded machine makes them.
+    await first.evaluate(() => new Promise<void>((done) => requestAnimationFrame(() => requestAnimationFrame(() => requestAnimationFrame(() => done())))));
 
     await vscode.openFile('0026_h0_anno.smc');
     await vscode.webviewFrame('h1', { text: 'h0' });
