@@ -2,7 +2,7 @@
 // shebang), Node worker threads, and the webviews (ES modules, browser).
 // Usage: node esbuild.mjs [--watch] [--production]
 import * as esbuild from 'esbuild';
-import { cp, mkdir, readdir, rm } from 'node:fs/promises';
+import { cp, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -69,6 +69,25 @@ async function copyLzmaNativePrebuilds() {
   }
 }
 
+/**
+ * The HDF5 library (h5wasm) is loaded at run time from `<bundle dir>/h5wasm/` rather than bundled:
+ * after the library aborts on a damaged file, src/core/hdf5/openHdf5.ts evaluates that ES module
+ * again for a fresh instance. Its filter plugins (LZF, bzip2, Blosc, Zstandard, ...: h5wasm-plugins)
+ * go to `<bundle dir>/h5plugins/` (src/core/hdf5/filters.ts).
+ */
+async function copyH5wasm() {
+  await mkdir('dist/h5wasm', { recursive: true });
+  for (const f of ['hdf5_hl.js', 'hdf5_util.js']) await cp(`node_modules/h5wasm/dist/node/${f}`, `dist/h5wasm/${f}`);
+  await cp('node_modules/h5wasm/LICENSE.txt', 'dist/h5wasm/LICENSE.txt');
+  // Marks the two files as ES modules (the extension's own package.json is CommonJS).
+  await writeFile('dist/h5wasm/package.json', '{ "type": "module" }\n');
+  await mkdir('dist/h5plugins', { recursive: true });
+  for (const f of await readdir('node_modules/h5wasm-plugins/plugins')) {
+    if (f.endsWith('.so')) await cp(`node_modules/h5wasm-plugins/plugins/${f}`, `dist/h5plugins/${f}`);
+  }
+  await cp('node_modules/h5wasm-plugins/LICENSE', 'dist/h5plugins/LICENSE');
+}
+
 /** Static webview assets: the codicon font used by @vscode-elements/elements. */
 async function copyAssets() {
   await mkdir('dist/webview', { recursive: true });
@@ -81,6 +100,7 @@ async function copyAssets() {
 if (production) await rm('dist', { recursive: true, force: true });
 await copyAssets();
 await copyLzmaNativePrebuilds();
+await copyH5wasm();
 if (watch) {
   for (const c of configs) await (await esbuild.context(c)).watch();
 } else {

@@ -66,20 +66,23 @@ test('an SMC view keeps its scroll position when its tab is hidden and shown aga
   try {
     await vscode.openFile('0026_s1_all_anno.smc');
     const first = await vscode.webviewFrame('h1', { text: 's1_all' });
+    // The overview moves into its tab when the contents arrive: scroll once the page is complete.
+    await first.locator('#inventory').waitFor();
     const scrolled = await first.evaluate(() => {
       window.scrollTo(0, document.body.scrollHeight);
       return window.scrollY;
     });
     assert.ok(scrolled > 50, `the page should scroll in a short window (scrollY ${scrolled})`);
-    // The scroll event comes on the next frame and the state is saved on the frame after it: wait for
-    // three frames of the page itself, however slow a loaded machine makes them.
-    await first.evaluate(() => new Promise<void>((done) => requestAnimationFrame(() => requestAnimationFrame(() => requestAnimationFrame(() => done())))));
+    await vscode.page.waitForTimeout(300); // the state is saved on the next animation frame
 
     await vscode.openFile('0026_h0_anno.smc');
     await vscode.webviewFrame('h1', { text: 'h0' });
     await vscode.switchToTab('0026_s1_all_anno.smc');
     const again = await vscode.webviewFrame('h1', { text: 's1_all' });
     await again.waitForFunction((y) => Math.abs(window.scrollY - y) <= 2, scrolled, { timeout: 20_000 });
+  } catch (err) {
+    await vscode.screenshot('smc-scroll-position-failure'); // what the window showed when it failed
+    throw err;
   } finally {
     await vscode.page.setViewportSize({ width: 1400, height: 900 });
   }

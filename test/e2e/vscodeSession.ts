@@ -91,16 +91,20 @@ export class VsCodeSession {
    */
   async openFile(name: string): Promise<void> {
     const input = this.page.locator('.quick-input-widget input');
-    await this.page.keyboard.press('Control+P');
-    try {
-      await input.waitFor({ state: 'visible', timeout: 5_000 });
-    } catch {
-      await this.page.keyboard.press('Escape');
-      await this.page.waitForTimeout(500);
-      await this.page.keyboard.press('Control+P');
-      await input.waitFor({ state: 'visible' });
+    // Quick Open closes when something else takes focus (a webview that was just revealed, a picker
+    // closing): then it is opened again, up to three times.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.page.keyboard.press('Control+P');
+        await input.waitFor({ state: 'visible', timeout: 5_000 });
+        await input.fill(name, { timeout: 5_000 });
+        break;
+      } catch (err) {
+        if (attempt === 3) throw err;
+        await this.page.keyboard.press('Escape');
+        await this.page.waitForTimeout(500);
+      }
     }
-    await input.fill(name);
     // The focused row: Enter opens it (the list filters as it goes; a recent file may still be first).
     const row = this.page.locator('.quick-input-list .monaco-list-row.focused', { hasText: name }).first();
     await row.waitFor({ timeout: 20_000 });

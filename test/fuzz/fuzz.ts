@@ -7,9 +7,11 @@
 //   npm run fuzz -- --seed N --case K        one case again, with its details
 //   npm run fuzz -- ... --results             also write the ## Fuzzing section of bench/RESULTS.md
 //   npm run fuzz -- --report summary.json     write that section from an earlier run's summary
+//   npm run fuzz -- --hdf5-corpus N           also the differential HDF5 corpus (test/unit/hdf5Corpus.test.ts)
+//                                             in its large mode: N random h5py files more, seeded by --seed
 //
 // Exit code 0 when no case failed, 1 otherwise.
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, spawnSync, type ChildProcess } from 'node:child_process';
 import * as esbuild from 'esbuild';
 import { readFileSync } from 'node:fs';
 import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -46,7 +48,36 @@ async function buildRunner(outDir: string): Promise<string> {
     define: { 'import.meta.url': 'import_meta_url' },
     inject: [join(ROOT, 'scripts', 'import-meta-url.js')],
   });
+  await copyH5wasmRuntime(outDir);
   return join(outDir, 'caseRunner.js');
+}
+
+/**
+ * The HDF5 library (h5wasm) and its filter plugins, which bundles load from next to themselves
+ * (`h5wasm/`, `h5plugins/`: see esbuild.mjs and src/core/hdf5/openHdf5.ts).
+ */
+async function copyH5wasmRuntime(outDir: string): Promise<void> {
+  const lib = join(ROOT, 'node_modules', 'h5wasm', 'dist', 'node');
+  await mkdir(join(outDir, 'h5wasm'), { recursive: true });
+  for (const f of ['hdf5_hl.js', 'hdf5_util.js']) await copyFile(join(lib, f), join(outDir, 'h5wasm', f));
+  await writeFile(join(outDir, 'h5wasm', 'package.json'), '{ "type": "module" }\n');
+  const plugins = join(ROOT, 'node_modules', 'h5wasm-plugins', 'plugins');
+  await mkdir(join(outDir, 'h5plugins'), { recursive: true });
+  for (const f of await readdir(plugins)) if (f.endsWith('.so')) await copyFile(join(plugins, f), join(outDir, 'h5plugins', f));
+}
+
+/**
+ * The differential HDF5 corpus in its large mode (`files` random h5py files besides the fixed ones),
+ * in a child process; true when every file read as h5py reads it on both metadata paths.
+ */
+function runHdf5Corpus(seed: number, files: number): boolean {
+  process.stdout.write(`hdf5 corpus: ${files} random files (seed ${seed}) besides the fixed ones\n`);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', join(ROOT, 'test', 'unit', 'hdf5Corpus.test.ts')], {
+    cwd: ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, HDF5_CORPUS: 'large', HDF5_CORPUS_SEED: String(seed), HDF5_CORPUS_FILES: String(files) },
+  });
+  return r.status === 0;
 }
 
 interface Options {
@@ -63,6 +94,7 @@ interface Options {
   quiet: boolean;
   results: boolean;
   report: string | null;
+  hdf5Corpus: number | null;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -82,6 +114,7 @@ function parseOptions(argv: string[]): Options {
       quiet: { type: 'boolean' },
       results: { type: 'boolean' },
       report: { type: 'string' },
+      'hdf5-corpus': { type: 'string' },
     },
   });
   const num = (v: string | undefined, d: number) => (v === undefined ? d : Number(v));
@@ -100,6 +133,7 @@ function parseOptions(argv: string[]): Options {
     quiet: values.quiet ?? false,
     results: values.results ?? false,
     report: values.report ?? null,
+    hdf5Corpus: values['hdf5-corpus'] === undefined ? null : Number(values['hdf5-corpus']),
   };
 }
 
@@ -367,6 +401,7 @@ async function snapshotDist(dir: string): Promise<string | null> {
   if (!files.includes('cli.js')) return null;
   await mkdir(dir, { recursive: true });
   for (const f of files) await copyFile(join(dist, f), join(dir, f));
+  await copyH5wasmRuntime(dir);
   return join(dir, 'cli.js');
 }
 
@@ -455,7 +490,8 @@ async function main(): Promise<number> {
       for (const t of r.results)
         process.stdout.write(`  ${t.target}: ${t.outcome} (${Math.round(t.ms)} ms)${t.message ? `\n      ${t.message.split('\n').join('\n      ')}` : ''}\n`);
   }
-  return s.failedCases > 0 ? 1 : 0;
+  const corpusOk = o.hdf5Corpus === null || runHdf5Corpus(o.seed, o.hdf5Corpus);
+  return s.failedCases > 0 || !corpusOk ? 1 : 0;
 }
 
 main().then(

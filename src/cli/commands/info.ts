@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { InputError } from '../../core/errors';
-import { readBytesAt, sniffKind } from '../../core/io/fileHead';
+import { sniffFile } from '../../core/io/fileHead';
 import { UsageError, type Command } from '../command';
 import { bodyCompressInfo } from '../info/bodyCompressInfo';
 import { smcFolderInfo, smcInfo } from '../info/smcInfo';
@@ -23,7 +23,7 @@ export const infoCommand: Command = {
         return 0;
       }
       // Route by content, not by extension: a misnamed file still gets the right reader or message.
-      const kind = sniffKind(await readBytesAt(path, 0, 4096));
+      const kind = await sniffFile(path);
       if (kind === 'xz' || (kind !== 'hdf5' && path.toLowerCase().endsWith('.xz'))) return await bodyCompressInfo(path, json, io);
       if (kind === 'hdf5' || kind === 'empty' || path.toLowerCase().endsWith('.smc')) await smcInfo(path, json, io);
       else throw new InputError('unsupported', `Not a RenderMe360 .smc (HDF5) or BodyCompress .xz file: ${path}`);

@@ -4,7 +4,10 @@ import { summarizeFrame } from './frameSummary';
 import { MsgpackFormatError } from './msgpack';
 import { ObjectSplitter } from './objectSplitter';
 import type { DeliverRange, FromWorker, JobSpec, ToWorker } from './decodeWorkerProtocol';
-import { decodeXz, XzDecodeError } from './xzDecode';
+import { decodeXz, XzDecodeError, type XzFailure } from './xzDecode';
+
+/** Decoded bytes pulled after a msgpack error, looking for the xz damage that caused it. */
+const MSGPACK_DRAIN = 4 << 20;
 
 /**
  * The worker side of a decode job (see decodeWorkerProtocol.ts): decompress, split into objects, report
@@ -84,16 +87,37 @@ export class DecodeJobRunner {
     // 'end' is posted only once the decoder has closed the file: the owner may end this thread
     // right after it, and a descriptor left open in an ended thread stays open in the process.
     let ended: FromWorker | null = null;
-    const end = (error?: { reason: 'truncated' | 'corrupt' | 'format' | 'unsupported' | 'msgpack' | 'internal'; message: string }) => {
+    const end = (error?: { reason: XzFailure | 'msgpack' | 'internal'; message: string }) => {
       flush();
       const sha256 = hash?.digest('hex');
-      ended = { type: 'end', id: job.id, next: ordinal, decodedBytes: splitter.decodedBytes, trailingBytes: splitter.pendingBytes, sha256, error };
+      const decodedBytes = Math.max(splitter.decodedBytes, pulled);
+      ended = { type: 'end', id: job.id, next: ordinal, decodedBytes, trailingBytes: splitter.pendingBytes, sha256, error };
     };
     batch.first = ordinal;
     const hash = job.hash ? createHash('sha256') : null;
     let toSkip = job.skipBytes;
     const gen = decodeXz(job.path, job.pieces, job.engine, (n) => (compressed += n));
     let failure: XzDecodeError | null = null;
+    /** Decoded bytes pulled from the decoder (the splitter's count stops growing once the job is drained). */
+    let pulled = 0;
+    /**
+     * Pulls and drops decoded data until `pulled` reaches `target` or the data ends; returns the
+     * decoder's failure if it reports one on the way (cancelling stops early, reporting none).
+     */
+    const drain = async (target: number): Promise<XzDecodeError | null> => {
+      while (pulled < target && !this.cancelled) {
+        try {
+          const r = await gen.next();
+          if (r.done) return null;
+          pulled += r.value.length;
+        } catch (err) {
+          if (err instanceof XzDecodeError) return err;
+          throw err;
+        }
+      }
+      return null;
+    };
+    let lastObjectEnd = 0;
     try {
       let atEnd = false;
       for (;;) {
@@ -104,7 +128,10 @@ export class DecodeJobRunner {
             return;
           }
           if (ordinal >= job.stopAt) {
-            end();
+            // With a margin, the decoder goes on a little: damage right after the last object
+            // (its stream's check, the next stream's header) is then seen by every engine.
+            const after = failure ?? (job.stopMargin ? await drain(lastObjectEnd + job.stopMargin) : null);
+            end(after ? { reason: after.reason, message: after.message } : undefined);
             return;
           }
           if (ordinal >= this.pauseAt) {
@@ -115,6 +142,7 @@ export class DecodeJobRunner {
           }
           const obj = splitter.next(atEnd);
           if (!obj) break;
+          lastObjectEnd = obj.offset + obj.bytes.length;
           if (ordinal >= 0 && job.index) {
             if (batch.offsets.length === 0) batch.first = ordinal;
             const s = summarizeFrame(obj.bytes);
@@ -140,6 +168,7 @@ export class DecodeJobRunner {
           const r = await gen.next();
           if (r.done) atEnd = true;
           else {
+            pulled += r.value.length;
             if (hash) {
               const skip = Math.min(toSkip, r.value.length);
               toSkip -= skip;
@@ -156,7 +185,10 @@ export class DecodeJobRunner {
       }
     } catch (err) {
       if (err instanceof MsgpackFormatError || err instanceof InputError) {
-        end({ reason: 'msgpack', message: err.message });
+        // Bytes that are not msgpack usually come from damaged xz data that the decoder handed
+        // out before noticing: report the damage when it shows within a little more data.
+        const xzFailure = failure ?? (await drain(pulled + MSGPACK_DRAIN).catch(() => null));
+        end(xzFailure ? { reason: xzFailure.reason, message: xzFailure.message } : { reason: 'msgpack', message: err.message });
         return;
       }
       end({ reason: 'internal', message: (err as Error)?.stack ?? String(err) });

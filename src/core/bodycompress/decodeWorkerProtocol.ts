@@ -29,6 +29,11 @@ export interface JobSpec {
   index: boolean;
   /** Stop (and end the job) before this ordinal. */
   stopAt: number;
+  /**
+   * With `stopAt`: decode this many bytes past the end of the last object before ending, and
+   * report a failure met on the way (so damage just after the objects is seen by every engine).
+   */
+  stopMargin?: number;
   /** Pause before this ordinal until `resume`. */
   pauseAt: number;
   /** Unacknowledged payload bytes allowed in flight before the worker waits for `ack`. */
@@ -65,6 +70,7 @@ export type FromWorker =
       id: number;
       /** Ordinal after the last complete object. */
       next: number;
+      /** Decoded bytes seen, skipped ones included (and with `stopMargin`, those decoded past the objects). */
       decodedBytes: number;
       /** Decoded bytes after the last complete object (an object cut short). */
       trailingBytes: number;

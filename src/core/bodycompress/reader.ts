@@ -5,7 +5,7 @@ import { DecodeWorkerClient } from './decodeWorkerClient';
 import { BODY_KEYS, type BodyFrame } from './frame';
 import { FrameIterator, type FramesOptions } from './frameIterator';
 import { FrameRegion } from './frameRegion';
-import { classifyHead, type BodyCompressHead } from './header';
+import { readHead, type BodyCompressHead } from './header';
 import { Indexer, type IndexProgress } from './indexer';
 import type { PyValue } from './pyValues';
 import { RandomAccess } from './randomAccess';
@@ -81,28 +81,7 @@ export async function openBodyCompress(path: string, options: OpenOptions = {}):
   const scanWorker = new DecodeWorkerClient();
   try {
     const layoutP = readLayout(path, size);
-    const objects: Uint8Array[] = [];
-    const job = scanWorker.start(
-      {
-        path,
-        engine,
-        pieces: [{ start: 0, end: Infinity }],
-        skipBytes: 0,
-        firstOrdinal: 0,
-        deliver: { from: 0, to: 2, step: 1 },
-        index: false,
-        stopAt: 2,
-        pauseAt: Infinity,
-        window: Infinity,
-        maxObjectBytes: maxFrameBytes,
-      },
-      { onPayload: (_o, _off, bytes) => void objects.push(bytes) },
-    );
-    const end = await job.done;
-    const r = end.error?.reason;
-    const ended = r === 'truncated' ? 'truncated' : r === 'corrupt' || r === 'format' || r === 'unsupported' ? 'corrupt' : 'clean';
-    if (r === 'internal') throw new Error(end.error!.message);
-    const head = classifyHead(objects, ended, path);
+    const head = await readHead(path, size, engine, scanWorker, maxFrameBytes);
     // The block list is not needed for the first frame: it arrives while that decodes.
     return new BodyCompressFile(path, size, head, layoutP, engine, scanWorker, options, maxFrameBytes);
   } catch (err) {

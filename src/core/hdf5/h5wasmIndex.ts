@@ -1,4 +1,5 @@
 import { dtypeFromH5wasm } from './dtype';
+import { isLibraryFailure } from './h5wasmValues';
 import type { H5File } from './openHdf5';
 import { FILTER_NAMES, type Hdf5DatasetInfo, type Hdf5NodeKind } from './types';
 
@@ -16,14 +17,41 @@ export class H5wasmIndex {
   ) {}
 
   kind(path: string): Hdf5NodeKind | null {
-    const type = this.module.get_type(this.file.file_id, normalize(path));
+    const p = normalize(path);
     const m = this.module;
+    let type: number;
+    try {
+      type = m.get_type(this.file.file_id, p);
+    } catch (err) {
+      // The library fails to traverse a soft link that loops back to itself and a link of a
+      // user-defined class it has not registered; the link itself is still there.
+      const link = this.unfollowableLink(p);
+      if (link) return link;
+      throw err;
+    }
     if (type === m.H5G_GROUP) return 'group';
     if (type === m.H5G_DATASET) return 'dataset';
     if (type === m.H5G_TYPE) return 'datatype';
     if (type === m.H5G_LINK) return 'soft-link';
-    if (type === m.H5G_UDLINK) return 'external-link';
+    if (type === m.H5G_UDLINK) {
+      // External links and links of user-defined classes share this type; only external ones unpack.
+      const external = m.get_external_link(this.file.file_id, p) as { filename?: string };
+      return external.filename === undefined ? 'unknown' : 'external-link';
+    }
     return type < 0 ? null : 'unknown';
+  }
+
+  /** A link that exists but does not lead to an object: 'soft-link' (looping), 'unknown' (user-defined class), else null. */
+  private unfollowableLink(p: string): Hdf5NodeKind | null {
+    try {
+      if ((this.module.get_symbolic_link(this.file.file_id, p) as string | null) !== null) return 'soft-link';
+      const parent = p.slice(0, p.lastIndexOf('/')) || '/';
+      const names = this.module.get_names(this.file.file_id, parent, false);
+      return names.includes(p.slice(p.lastIndexOf('/') + 1)) ? 'unknown' : null;
+    } catch (err) {
+      if (isLibraryFailure(err)) throw err;
+      return null;
+    }
   }
 
   /** Member names in name order, or null if `path` is not a group. */
@@ -67,7 +95,8 @@ export class H5wasmIndex {
   }
 }
 
-function normalize(path: string): string {
+/** An absolute path without empty parts ("/a/b"), as the h5wasm calls take it. */
+export function normalize(path: string): string {
   const parts = path.split('/').filter((p) => p !== '');
   return `/${parts.join('/')}`;
 }

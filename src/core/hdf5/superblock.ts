@@ -33,30 +33,46 @@ export function readLeUint(bytes: Uint8Array, offset: number, width: number): nu
 }
 
 /**
- * Superblock layouts: v0/v1 hold the EOF after two addresses and end with the root group's symbol table
- * entry; v2/v3 hold base, extension, EOF and root object header addresses. `head` starts at the signature.
+ * Superblock layouts: v0/v1 hold base, free-space, EOF and driver addresses and end with the root
+ * group's symbol table entry; v2/v3 hold base, extension, EOF and root object header addresses.
+ * `head` starts at the signature.
+ *
+ * Addresses are relative to the base address. Like the HDF5 library, the base is taken to be where
+ * the signature was found (the file may have been given a user block, or had one removed, after it
+ * was written). The recorded EOF counts from the recorded base address's origin (h5py with
+ * `userblock_size=512` records base 512 and the whole file's length), so the absolute end of file
+ * is `signatureOffset + (eof - base)`.
  */
 export function parseSuperblock(head: Uint8Array, signatureOffset: number): Hdf5Superblock | undefined {
   const version = head[8];
-  const abs = (rel: number | undefined) => (rel === undefined ? undefined : signatureOffset + rel);
+  let offsetSize: number;
+  let lengthSize: number;
+  let baseAt: number;
+  let rootAt: number;
   if (version === 0 || version === 1) {
-    const offsetSize = head[13]!;
-    const lengthSize = head[14]!;
-    if (![2, 4, 8].includes(offsetSize) || ![2, 4, 8].includes(lengthSize)) return undefined;
-    const addrStart = version === 0 ? 24 : 28;
-    const eof = readLeUint(head, addrStart + 2 * offsetSize, offsetSize);
-    // Root group symbol table entry: link name offset, then the object header address.
-    const rootEntry = addrStart + 4 * offsetSize;
-    const root = readLeUint(head, rootEntry + offsetSize, offsetSize);
-    return { signatureOffset, version, offsetSize, lengthSize, eofAddress: abs(eof), rootObjectAddress: abs(root) };
+    offsetSize = head[13]!;
+    lengthSize = head[14]!;
+    baseAt = version === 0 ? 24 : 28;
+    // Root group symbol table entry (after four addresses): link name offset, then the object header address.
+    rootAt = baseAt + 5 * offsetSize;
+  } else if (version === 2 || version === 3) {
+    offsetSize = head[9]!;
+    lengthSize = head[10]!;
+    baseAt = 12;
+    rootAt = 12 + 3 * offsetSize;
+  } else {
+    return undefined;
   }
-  if (version === 2 || version === 3) {
-    const offsetSize = head[9]!;
-    const lengthSize = head[10]!;
-    if (![2, 4, 8].includes(offsetSize) || ![2, 4, 8].includes(lengthSize)) return undefined;
-    const eof = readLeUint(head, 12 + 2 * offsetSize, offsetSize);
-    const root = readLeUint(head, 12 + 3 * offsetSize, offsetSize);
-    return { signatureOffset, version, offsetSize, lengthSize, eofAddress: abs(eof), rootObjectAddress: abs(root) };
-  }
-  return undefined;
+  if (![2, 4, 8].includes(offsetSize) || ![2, 4, 8].includes(lengthSize)) return undefined;
+  const base = readLeUint(head, baseAt, offsetSize) ?? 0;
+  const eof = readLeUint(head, baseAt + 2 * offsetSize, offsetSize);
+  const root = readLeUint(head, rootAt, offsetSize);
+  return {
+    signatureOffset,
+    version,
+    offsetSize,
+    lengthSize,
+    eofAddress: eof === undefined ? undefined : signatureOffset + eof - base,
+    rootObjectAddress: root === undefined ? undefined : signatureOffset + root,
+  };
 }

@@ -57,3 +57,21 @@ export function sniffKind(head: Uint8Array): SniffedKind {
   }
   return 'other';
 }
+
+/** Bytes sniffFile reads from the start; the signature checks after them read 8 bytes each. */
+const SNIFF_HEAD_BYTES = 4096;
+
+/**
+ * What the file at `path` looks like (sniffKind on its head), also finding the HDF5 signature behind a
+ * user block larger than the head: HDF5 looks at 0, 512, 1024, 2048, ... up to the end of the file.
+ */
+export async function sniffFile(path: string): Promise<SniffedKind> {
+  const head = await readBytesAt(path, 0, SNIFF_HEAD_BYTES);
+  const kind = sniffKind(head);
+  if (kind !== 'other' || head.length < SNIFF_HEAD_BYTES) return kind;
+  const size = await inputFileSize(path);
+  for (let off = SNIFF_HEAD_BYTES; off + HDF5_SIGNATURE.length <= size; off *= 2) {
+    if (startsWith(await readBytesAt(path, off, HDF5_SIGNATURE.length), HDF5_SIGNATURE)) return 'hdf5';
+  }
+  return 'other';
+}

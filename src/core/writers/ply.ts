@@ -13,12 +13,22 @@ export interface MeshData {
 
 const CHUNK = 1 << 16;
 
-/** The PLY header for `nv` vertices and `nf` triangles (binary little-endian). */
+/**
+ * A comment as one line of ASCII: a PLY header is ASCII, and readers decode it strictly (meshio
+ * as UTF-8, plyfile as ASCII), so a path with "é" or "数据" in it must not put other bytes there.
+ * Line breaks become spaces; other characters outside printable ASCII become `\uXXXX` (UTF-16
+ * code units, as in JSON).
+ */
+export function plyComment(text: string): string {
+  return text.replace(/[\r\n]+/g, ' ').replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** The PLY header for `nv` vertices and `nf` triangles (binary little-endian), all ASCII. */
 export function plyHeader(nv: number, nf: number | null, comment?: string): string {
   return [
     'ply',
     'format binary_little_endian 1.0',
-    ...(comment ? [`comment ${comment.replace(/[\r\n]+/g, ' ')}`] : []),
+    ...(comment ? [`comment ${plyComment(comment)}`] : []),
     `element vertex ${nv}`,
     'property float x',
     'property float y',
@@ -38,7 +48,7 @@ export async function writePly(path: string, mesh: MeshData): Promise<void> {
   const nf = mesh.faces ? Math.floor(mesh.faces.length / 3) : null;
   const out = await createAtomicWriteStream(path);
   try {
-    await writeWithBackpressure(out.stream, Buffer.from(plyHeader(nv, nf, mesh.comment), 'latin1'));
+    await writeWithBackpressure(out.stream, Buffer.from(plyHeader(nv, nf, mesh.comment), 'ascii'));
     for (let i = 0; i < nv; i += CHUNK) {
       const n = Math.min(CHUNK, nv - i);
       const buf = new DataView(new ArrayBuffer(n * 12));

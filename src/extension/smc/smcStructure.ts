@@ -53,7 +53,7 @@ function datasetView(d: Hdf5DatasetInfo): Hdf5DatasetView {
 }
 
 function attributeView(a: Hdf5Attribute): { name: string; dtype: string; value: string } {
-  return { name: a.name, dtype: a.dtype.name, value: attributeText(a.value) };
+  return { name: a.name, dtype: a.dtype.name, value: a.error === undefined ? attributeText(a.value) : `(unreadable: ${a.error})` };
 }
 
 /** A readable, bounded rendering of an attribute value (strings, numbers, bigints, arrays). */

@@ -1,5 +1,5 @@
 import type { ByteSource } from '../byteSource';
-import { isNumeric, typedArrayFromBytes, type Hdf5Dtype } from '../dtype';
+import { decodeFixedStrings, decodeNumbers, isNumeric, makeDtype, needsDecoding, textFromBytes, typedArrayFromBytes, type Hdf5Dtype } from '../dtype';
 import { Cursor, utf8, type FieldSizes } from './cursor';
 import { Hdf5FormatError, Hdf5UnsupportedError } from './errors';
 import { decodeDataspace, decodeDatatype, product } from './messages';
@@ -21,6 +21,10 @@ export interface DecodedAttribute {
   shape: number[] | null;
   /** As h5wasm gives it: number, bigint (64-bit integers) or string for scalars; typed array or string[]. */
   value: unknown;
+  /** Why the value could not be read (value is then null); absent for readable attributes. */
+  error?: string;
+  /** Set (with `error`) when the type is valid HDF5 this reader does not decode: the HDF5 library may read it. */
+  needsLibrary?: true;
 }
 
 interface AttributeContext {
@@ -29,23 +33,74 @@ interface AttributeContext {
   base: number;
 }
 
-/** The attributes stored in an object's header, in name order (as the HDF5 library lists them). */
+/**
+ * The attributes stored in an object's header, in h5py's order: creation order when the object tracks
+ * it, name order otherwise. An attribute whose bytes are damaged is listed with an error and no value;
+ * the others are unaffected. One of a type this reader does not decode (compound, array, reference,
+ * ...) is marked `needsLibrary` for the HDF5 library to read, unless the header is damaged (the
+ * library must never see damaged attributes).
+ */
 export function decodeAttributes(messages: HeaderMessage[], ctx: AttributeContext): DecodedAttribute[] {
   const info = messages.find((m) => m.type === MSG_ATTRIBUTE_INFO);
-  if (info && attributesAreDense(info.data, ctx.sizes)) throw new Hdf5UnsupportedError('dense attribute storage');
-  const attrs = messages.filter((m) => m.type === MSG_ATTRIBUTE).map((m) => decodeAttribute(m, ctx));
-  return attrs.sort((a, b) => compareBytewise(a.name, b.name));
+  const infoFlags = info ? attributeInfo(info.data, ctx.sizes) : null;
+  const attrMessages = messages.filter((m) => m.type === MSG_ATTRIBUTE);
+  let damaged = false;
+  const attrs = attrMessages.map((m, i): { attr: DecodedAttribute; order: number } => {
+    const order = m.creationOrder ?? i;
+    try {
+      return { attr: decodeAttribute(m, ctx), order };
+    } catch (err) {
+      if (err instanceof Hdf5FormatError) damaged = true;
+      else if (!(err instanceof Hdf5UnsupportedError)) throw err;
+      const attr = unreadable(m, ctx, i, err.message);
+      if (err instanceof Hdf5UnsupportedError) attr.needsLibrary = true;
+      return { attr, order };
+    }
+  });
+  const byCreation = infoFlags?.tracked === true && attrMessages.every((m) => m.creationOrder !== undefined);
+  attrs.sort((a, b) => (byCreation ? a.order - b.order : compareBytewise(a.attr.name, b.attr.name)));
+  // A damaged header never goes to the library: its undecoded attributes keep their error.
+  if (damaged) for (const { attr } of attrs) delete attr.needsLibrary;
+  return attrs.map(({ attr }) => attr);
 }
 
-/** Attribute info message: a defined fractal heap address means the attributes live in dense storage. */
-function attributesAreDense(data: Uint8Array, sizes: FieldSizes): boolean {
+/** Attribute info message: creation order tracking, and whether the attributes live in dense storage. */
+function attributeInfo(data: Uint8Array, sizes: FieldSizes): { tracked: boolean } {
   const c = new Cursor(data, 0, sizes);
   c.u8(); // version
-  if (c.u8() & 0x01) c.skip(2); // maximum creation index
-  return c.address() !== undefined;
+  const flags = c.u8();
+  if (flags & 0x01) c.skip(2); // maximum creation index
+  if (c.address() !== undefined) throw new Hdf5UnsupportedError('dense attribute storage');
+  return { tracked: (flags & 0x01) !== 0 };
 }
 
-function decodeAttribute(m: HeaderMessage, ctx: AttributeContext): DecodedAttribute {
+/** An attribute that cannot be read: its name (and type and shape) when those can still be read. */
+function unreadable(m: HeaderMessage, ctx: AttributeContext, index: number, why: string): DecodedAttribute {
+  let head: AttributeHead | null = null;
+  try {
+    head = attributeHead(m, ctx);
+  } catch {
+    // The name itself is damaged.
+  }
+  let dtype = makeDtype('unknown', 1);
+  let shape: number[] | null = null;
+  try {
+    if (head) dtype = decodeDatatype(head.typeBytes);
+    if (head) shape = decodeDataspace(head.spaceBytes, ctx.sizes);
+  } catch {
+    // Type or space damaged: reported as unknown.
+  }
+  return { name: head?.name ?? `(attribute ${index + 1}, name unreadable)`, dtype, shape, value: null, error: why };
+}
+
+interface AttributeHead {
+  name: string;
+  typeBytes: Uint8Array;
+  spaceBytes: Uint8Array;
+  cursor: Cursor;
+}
+
+function attributeHead(m: HeaderMessage, ctx: AttributeContext): AttributeHead {
   if (m.flags & MSG_FLAG_SHARED) throw new Hdf5UnsupportedError('shared attribute messages');
   const c = new Cursor(m.data, 0, ctx.sizes);
   const version = c.u8();
@@ -62,9 +117,17 @@ function decodeAttribute(m: HeaderMessage, ctx: AttributeContext): DecodedAttrib
   const spaceBytes = c.view(pad(spaceSize));
   const end = nameBytes.indexOf(0);
   const name = utf8.decode(nameBytes.subarray(0, end >= 0 ? end : nameSize));
+  return { name, typeBytes, spaceBytes, cursor: c };
+}
+
+function decodeAttribute(m: HeaderMessage, ctx: AttributeContext): DecodedAttribute {
+  const { name, typeBytes, spaceBytes, cursor: c } = attributeHead(m, ctx);
   const dtype = decodeDatatype(typeBytes);
   const shape = decodeDataspace(spaceBytes, ctx.sizes);
   const count = shape === null ? 0 : product(shape);
+  if (!Number.isSafeInteger(count * dtype.size) || count * dtype.size > c.remaining) {
+    throw new Hdf5FormatError(`attribute ${name} claims more values than its message holds`);
+  }
   const data = c.view(count * dtype.size);
   return { name, dtype, shape, value: decodeValue(data, dtype, shape, count, ctx) };
 }
@@ -72,28 +135,24 @@ function decodeAttribute(m: HeaderMessage, ctx: AttributeContext): DecodedAttrib
 function decodeValue(data: Uint8Array, dtype: Hdf5Dtype, shape: number[] | null, count: number, ctx: AttributeContext): unknown {
   if (shape === null) return null;
   const scalar = shape.length === 0;
-  if (isNumeric(dtype)) {
+  if (isNumeric(dtype) || needsDecoding(dtype)) {
     // Copy: the bytes are a view into the page cache, and typed arrays need alignment.
-    const arr = typedArrayFromBytes(data.slice(), dtype);
+    const arr = isNumeric(dtype) ? typedArrayFromBytes(data.slice(), dtype) : decodeNumbers(data, dtype);
     return scalar ? arr[0] : arr;
   }
   let strings: string[];
   if (dtype.kind === 'string') {
-    // Fixed-length: cut at the first NUL, as h5wasm does.
-    strings = Array.from({ length: count }, (_, i) => {
-      const raw = data.subarray(i * dtype.size, (i + 1) * dtype.size);
-      const zero = raw.indexOf(0);
-      return utf8.decode(zero >= 0 ? raw.subarray(0, zero) : raw);
-    });
+    strings = decodeFixedStrings(data, dtype);
   } else if (dtype.kind === 'vlen-string') {
-    // Each element: length, then a global heap ID (collection address, object index).
+    // Each element: length, then a global heap ID (collection address, object index). A NULL string
+    // (collection address 0 or undefined) reads as empty, as in h5py.
     const c = new Cursor(data, 0, ctx.sizes);
     strings = Array.from({ length: count }, () => {
       const length = c.u32();
       const collection = c.address();
       const index = c.u32();
-      if (collection === undefined || length === 0) return '';
-      return utf8.decode(globalHeapObject(ctx, ctx.base + collection, index).subarray(0, length));
+      if (!collection || length === 0) return '';
+      return textFromBytes(globalHeapObject(ctx, ctx.base + collection, index).subarray(0, length));
     });
   } else {
     throw new Hdf5UnsupportedError(`${dtype.name} attributes`);

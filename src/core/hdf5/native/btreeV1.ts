@@ -122,3 +122,29 @@ export function sumChunkSizes(ctx: TreeContext, btree: number, rank: number): { 
   });
   return { bytes, chunks };
 }
+
+/** One stored chunk of a chunked dataset: where it starts (in elements, per dimension), its bytes and skipped filters. */
+export interface StoredChunk {
+  /** Absolute address of the chunk's (filtered) bytes. */
+  address: number;
+  /** Stored (filtered) size in bytes. */
+  size: number;
+  /** Bit i set: filter i of the pipeline was not applied to this chunk. */
+  filterMask: number;
+  /** The chunk's first element along each dimension of the dataset. */
+  offsets: number[];
+}
+
+/** The stored chunks of a chunked dataset from its chunk B-tree at absolute address `btree` (see sumChunkSizes). */
+export function listChunks(ctx: TreeContext, btree: number, rank: number): StoredChunk[] {
+  const chunks: StoredChunk[] = [];
+  walkLeaves(ctx, btree, 1, 8 + 8 * (rank + 1), (address, key) => {
+    const c = new Cursor(key);
+    const size = c.u32();
+    const filterMask = c.u32();
+    const offsets: number[] = [];
+    for (let i = 0; i < rank; i++) offsets.push(c.uint(8));
+    chunks.push({ address, size, filterMask, offsets });
+  });
+  return chunks;
+}

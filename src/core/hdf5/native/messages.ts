@@ -1,4 +1,4 @@
-import { makeDtype, type Hdf5Dtype, type Hdf5DtypeKind } from '../dtype';
+import { ieeeFloatBits, makeDtype, type FloatBits, type Hdf5Dtype, type Hdf5DtypeKind } from '../dtype';
 import { FILTER_NAMES, type Hdf5Filter } from '../types';
 import { Cursor, cString, utf8, type FieldSizes } from './cursor';
 import { Hdf5FormatError, Hdf5UnsupportedError } from './errors';
@@ -31,28 +31,84 @@ export function decodeDataspace(data: Uint8Array, sizes: FieldSizes): number[] |
   return shape;
 }
 
+/** True when a dataspace has an unlimited maximum dimension (a virtual dataset's extent then comes from its sources). */
+export function hasUnlimitedDimension(data: Uint8Array, sizes: FieldSizes): boolean {
+  const c = new Cursor(data, 0, sizes);
+  const version = c.u8();
+  const rank = c.u8();
+  const flags = c.u8();
+  if (version === 1) c.skip(5);
+  else if (version !== 2 || c.u8() === 2) return false;
+  if ((flags & 0x01) === 0) return false;
+  c.skip(rank * sizes.lengthSize);
+  for (let i = 0; i < rank; i++) if (c.lengthOrUnlimited() === undefined) return true;
+  return false;
+}
+
 const TYPE_CLASSES: Hdf5DtypeKind[] = ['int', 'float', 'time', 'string', 'bitfield', 'opaque', 'compound', 'reference', 'enum', 'vlen', 'array'];
 
-/** Datatype: class, size and byte order; exotic float layouts are reported as unknown. */
+/**
+ * Datatype: class, size and byte order. Integers with padding bits and non-IEEE floats carry their bit
+ * layout (values are converted as h5py converts them); VAX floats are reported as unknown.
+ */
 export function decodeDatatype(data: Uint8Array): Hdf5Dtype {
   const c = new Cursor(data);
   const classAndVersion = c.u8();
   const bits0 = c.u8();
-  c.u8();
+  const bits1 = c.u8();
   c.u8();
   const size = c.u32();
   // Every HDF5 type has a size; 0 would make element counts unbounded by the bytes that hold them.
   if (size === 0) throw new Hdf5FormatError('a datatype of size 0');
   let kind = TYPE_CLASSES[classAndVersion & 0x0f] ?? 'unknown';
   const littleEndian = (bits0 & 0x01) === 0;
-  if (kind === 'int' && (bits0 & 0x08) === 0) kind = 'uint';
+  if (kind === 'int' || kind === 'uint') {
+    if ((bits0 & 0x08) === 0) kind = 'uint';
+    const offset = c.u16();
+    const precision = c.u16();
+    if (precision === 0 || offset + precision > size * 8) throw new Hdf5FormatError('an integer type whose bits do not fit its size');
+    if (offset === 0 && precision === size * 8) return makeDtype(kind, size, littleEndian);
+    return makeDtype(kind, size, littleEndian, { intBits: { offset, precision } });
+  }
   if (kind === 'float') {
-    // Bit 6 is VAX byte order; anything but IEEE half/single/double is left to h5wasm.
-    if (bits0 & 0x40 || ![2, 4, 8].includes(size)) kind = 'unknown';
+    // Bit 6 is VAX byte order, which is not converted.
+    if (bits0 & 0x40) return makeDtype('unknown', size, littleEndian);
+    const offset = c.u16();
+    const precision = c.u16();
+    const f: FloatBits = {
+      signPos: bits1,
+      expPos: c.u8(),
+      expSize: c.u8(),
+      mantPos: c.u8(),
+      mantSize: c.u8(),
+      bias: c.u32(),
+      norm: FLOAT_NORMS[(bits0 >> 4) & 0x03] ?? 'none',
+    };
+    const fits = (pos: number, n: number) => n > 0 && pos + n <= size * 8;
+    if (!fits(f.expPos, f.expSize) || !fits(f.mantPos, f.mantSize) || !fits(f.signPos, 1) || offset + precision > size * 8) {
+      throw new Hdf5FormatError('a float type whose bit fields do not fit its size');
+    }
+    const ieee = ieeeFloatBits(size);
+    const standard = ieee && offset === 0 && precision === size * 8 && (Object.keys(ieee) as (keyof FloatBits)[]).every((k) => ieee[k] === f[k]);
+    if (standard) return makeDtype('float', size, littleEndian);
+    // Exponents wider than 30 bits would overflow the arithmetic; no real format has them.
+    if (f.expSize > 30) return makeDtype('unknown', size, littleEndian);
+    const dtype = makeDtype('float', size, littleEndian, { floatBits: f });
+    // Named 'unknown' when no IEEE type holds it (long double): not converted.
+    return dtype.name === 'unknown' ? makeDtype('unknown', size, littleEndian) : dtype;
+  }
+  if (kind === 'string') return makeDtype(kind, size, littleEndian, (bits0 & 0x0f) === 2 ? { spacePadded: true } : undefined);
+  if (kind === 'enum') {
+    const base = decodeDatatype(data.subarray(8));
+    if (base.kind !== 'int' && base.kind !== 'uint') return makeDtype('enum', size, littleEndian);
+    return makeDtype('enum', size, base.littleEndian, { base });
   }
   if (kind === 'vlen' && (bits0 & 0x0f) === 1) kind = 'vlen-string';
   return makeDtype(kind, size, littleEndian);
 }
+
+/** Mantissa normalization (datatype message bits 4-5). */
+const FLOAT_NORMS: Record<number, FloatBits['norm']> = { 0: 'none', 1: 'msb-set', 2: 'implied' };
 
 /** Where a chunked dataset's chunk addresses live: a v1 B-tree (undefined until written), one chunk, or another index. */
 export type ChunkIndex = { type: 'btree-v1'; address: number | undefined } | { type: 'single'; storedBytes: number } | { type: 'other' };
@@ -116,25 +172,36 @@ export function decodeLayout(data: Uint8Array, sizes: FieldSizes, shape: number[
 
 /** Filter pipeline: the filters applied to each chunk, in order. */
 export function decodeFilterPipeline(data: Uint8Array): Hdf5Filter[] {
+  return decodeFilterParams(data).map(({ id, name }) => ({ id, name }));
+}
+
+/** One filter of a pipeline with its client data values (what the filter needs to undo itself). */
+export interface FilterParams extends Hdf5Filter {
+  values: number[];
+}
+
+/** Filter pipeline with each filter's client data values. */
+export function decodeFilterParams(data: Uint8Array): FilterParams[] {
   const c = new Cursor(data);
   const version = c.u8();
   const count = c.u8();
   if (version === 1) c.skip(6);
   else if (version !== 2) throw new Hdf5UnsupportedError(`filter pipeline message version ${version}`);
-  const filters: Hdf5Filter[] = [];
+  const filters: FilterParams[] = [];
   for (let i = 0; i < count; i++) {
     const id = c.u16();
     const nameLength = version === 1 || id >= 256 ? c.u16() : 0;
     c.u16(); // flags
-    const values = c.u16();
+    const nvalues = c.u16();
     let name = '';
     if (nameLength > 0) {
       const raw = c.view(version === 1 ? align8(nameLength) : nameLength);
       name = cString(raw, 0);
     }
-    c.skip(4 * values);
-    if (version === 1 && values % 2 === 1) c.skip(4);
-    filters.push({ id, name: FILTER_NAMES[id] ?? (name || `filter ${id}`) });
+    const values: number[] = [];
+    for (let v = 0; v < nvalues; v++) values.push(c.u32());
+    if (version === 1 && nvalues % 2 === 1) c.skip(4);
+    filters.push({ id, name: FILTER_NAMES[id] ?? (name || `filter ${id}`), values });
   }
   return filters;
 }
@@ -157,7 +224,12 @@ export function decodeLinkInfo(data: Uint8Array, sizes: FieldSizes): { dense: bo
   return { dense: c.address() !== undefined };
 }
 
-export type NativeLinkTarget = { kind: 'hard'; address: number } | { kind: 'soft'; target: string } | { kind: 'external'; target: string };
+export type NativeLinkTarget =
+  | { kind: 'hard'; address: number }
+  | { kind: 'soft'; target: string }
+  | { kind: 'external'; target: string }
+  /** A link of a user-defined class (type 65-255): listed, never followed (the HDF5 library needs the class registered). */
+  | { kind: 'user-defined'; linkType: number };
 
 /** Link message (new-style compact group): the name and what it points to. */
 export function decodeLink(data: Uint8Array, sizes: FieldSizes): { name: string; target: NativeLinkTarget } {
@@ -183,7 +255,8 @@ export function decodeLink(data: Uint8Array, sizes: FieldSizes): { name: string;
     const object = cString(value, 2 + new TextEncoder().encode(file).length);
     return { name, target: { kind: 'external', target: `${file}:${object}` } };
   }
-  throw new Hdf5UnsupportedError(`user-defined link type ${linkType}`);
+  if (linkType >= 65) return { name, target: { kind: 'user-defined', linkType } };
+  throw new Hdf5FormatError(`link ${name} has the reserved link type ${linkType}`);
 }
 
 export function product(dims: number[]): number {

@@ -1,18 +1,22 @@
 import type { ByteSource } from '../byteSource';
 import type { Hdf5Superblock } from '../superblock';
+import type { Hdf5Dtype } from '../dtype';
 import type { Hdf5DatasetInfo, Hdf5Filter, Hdf5LayoutKind, Hdf5NodeKind } from '../types';
 import { decodeAttributes, type DecodedAttribute } from './attributes';
 import { compareBytewise } from './names';
-import { readSymbolTableGroup, sumChunkSizes, type TreeContext } from './btreeV1';
+import { listChunks, readSymbolTableGroup, sumChunkSizes, type TreeContext } from './btreeV1';
+import { assembleChunks, nativeFilterSupported, unfilterChunk } from './chunks';
 import { Hdf5FormatError, Hdf5UnsupportedError } from './errors';
 import {
   decodeDataspace,
   decodeDatatype,
+  decodeFilterParams,
   decodeFilterPipeline,
   decodeLayout,
   decodeLink,
   decodeLinkInfo,
   decodeSymbolTable,
+  hasUnlimitedDimension,
   product,
   type NativeLinkTarget,
 } from './messages';
@@ -30,7 +34,8 @@ const MAX_LINK_HOPS = 16;
  * this reader needs a few µs, which is what makes a 40,000-image inventory fast. It implements what
  * h5py and HDF5 1.8-1.14 write (superblock 0-3, object header v1/v2, symbol-table and compact groups,
  * layout v1-v4) and throws Hdf5UnsupportedError for the rest (dense link storage, shared messages,
- * HDF5 2.0's layout v5), where Hdf5File uses h5wasm instead.
+ * HDF5 2.0's layout v5, virtual datasets whose extent comes from their sources), where Hdf5File uses
+ * h5wasm instead.
  *
  * Memory: header bytes are views into the page cache, decoded at once; only numbers and strings are
  * kept, so describing 150,000 datasets holds no file bytes.
@@ -53,7 +58,8 @@ export class NativeHdf5Index {
 
   /** The link target at `path` (soft links inside the file followed), or null if nothing is there. */
   resolve(path: string, hops = 0): NativeLinkTarget | null {
-    if (hops > MAX_LINK_HOPS) throw new Hdf5FormatError(`soft links loop at ${path}`);
+    // Like the HDF5 library, a chain of more soft links than this does not resolve (a link to itself).
+    if (hops > MAX_LINK_HOPS) return null;
     let current: NativeLinkTarget = { kind: 'hard', address: this.root };
     const parts = path.split('/').filter((p) => p !== '' && p !== '.');
     for (let i = 0; i < parts.length; i++) {
@@ -87,15 +93,19 @@ export class NativeHdf5Index {
     return target ? this.linksAt(target) : null;
   }
 
-  /** Kind of the object a link in the group `groupParts` points at, soft links followed. */
+  /**
+   * Kind of the object a link in the group `groupParts` points at, soft links followed. A soft link
+   * that does not resolve (dangling, or looping back to itself) is 'soft-link'; a user-defined link,
+   * which only its registered class could follow, is 'unknown'.
+   */
   kindOfTarget(target: NativeLinkTarget, groupParts: string[]): Hdf5NodeKind {
     let t: NativeLinkTarget | null = target;
     for (let hops = 0; t?.kind === 'soft'; hops++) {
-      if (hops > MAX_LINK_HOPS) throw new Hdf5FormatError('soft links loop');
-      t = this.resolve(absoluteTarget(t.target, groupParts));
+      t = hops > MAX_LINK_HOPS ? null : this.resolve(absoluteTarget(t.target, groupParts), hops + 1);
     }
     if (!t) return 'soft-link';
     if (t.kind === 'external') return 'external-link';
+    if (t.kind === 'user-defined') return 'unknown';
     return kindOf(this.messages(t.address));
   }
 
@@ -125,6 +135,57 @@ export class NativeHdf5Index {
     return out;
   }
 
+  /**
+   * The datatype of the dataset or committed datatype whose object header is at `address` (relative
+   * to the base address, as an HDF5 object reference holds it), or null when it has none of its own.
+   */
+  datatypeAt(address: number): Hdf5Dtype | null {
+    const m = this.messages(this.ctx.base + address).find((x) => x.type === MSG.datatype);
+    return m && !(m.flags & MSG_FLAG_SHARED) ? decodeDatatype(m.data) : null;
+  }
+
+  /** The metadata of the dataset whose object header is at `address` (relative, see datatypeAt), or null. */
+  datasetAt(address: number, path: string): Hdf5DatasetInfo | null {
+    const messages = this.messages(this.ctx.base + address);
+    return kindOf(messages) === 'dataset' ? this.describeDataset(path, messages) : null;
+  }
+
+  /**
+   * The values' bytes (in the file's byte order) of the chunked dataset whose object header is at
+   * `address` (relative), read and unfiltered here: all of them or the rows [start, end) of the first
+   * axis. Only chunks indexed by a version 1 B-tree and the filters of ./chunks are read; anything
+   * else is Hdf5UnsupportedError.
+   */
+  chunkedBytes(address: number, rows?: [number, number]): Uint8Array {
+    const { sizes, base, src } = this.ctx;
+    const messages = this.messages(base + address);
+    const get = (type: number) => messages.find((x) => x.type === type);
+    const spaceMsg = get(MSG.dataspace);
+    const typeMsg = get(MSG.datatype);
+    const layoutMsg = get(MSG.layout);
+    if (!spaceMsg || !typeMsg || !layoutMsg) throw new Hdf5FormatError('the dataset lacks a required message');
+    if ([spaceMsg, typeMsg, layoutMsg].some((m) => m.flags & MSG_FLAG_SHARED)) throw new Hdf5UnsupportedError('shared header messages');
+    const shape = decodeDataspace(spaceMsg.data, sizes) ?? [];
+    const { size } = decodeDatatype(typeMsg.data);
+    const layout = decodeLayout(layoutMsg.data, sizes, shape, size);
+    if (layout.kind !== 'chunked' || layout.index.type !== 'btree-v1') throw new Hdf5UnsupportedError('this storage layout');
+    const filterMsg = get(MSG.filterPipeline);
+    const filters = filterMsg ? decodeFilterParams(filterMsg.data) : [];
+    const unsupported = nativeFilterSupported(filters);
+    if (unsupported) throw new Hdf5UnsupportedError(unsupported);
+    const chunkBytes = product(layout.chunks) * size;
+    const btree = layout.index.address;
+    const chunks = btree === undefined ? [] : listChunks(this.ctx, base + btree, shape.length);
+    const read = (chunk: { address: number; size: number; filterMask: number }) =>
+      unfilterChunk(src.readSync(chunk.address, chunk.size).slice(), filters, chunk.filterMask, chunkBytes);
+    return assembleChunks(chunks, read, shape, layout.chunks, size, rows);
+  }
+
+  /** The attributes of the object whose header is at `address` (relative, see datatypeAt). */
+  attributesAt(address: number): DecodedAttribute[] {
+    return decodeAttributes(this.messages(this.ctx.base + address), this.ctx);
+  }
+
   /** The attributes of the object at `path`, or null if nothing is there. */
   attributes(path: string): DecodedAttribute[] | null {
     const address = this.resolveFollowingLinks(path);
@@ -134,11 +195,10 @@ export class NativeHdf5Index {
   private resolveFollowingLinks(path: string): number | null {
     let target = this.resolve(path);
     for (let hops = 0; target?.kind === 'soft'; hops++) {
-      if (hops > MAX_LINK_HOPS) throw new Hdf5FormatError(`soft links loop at ${path}`);
-      target = this.resolve(absoluteTarget(target.target, parentParts(path)));
+      target = hops > MAX_LINK_HOPS ? null : this.resolve(absoluteTarget(target.target, parentParts(path)), hops + 1);
     }
     if (target?.kind === 'external') throw new Hdf5UnsupportedError('external links');
-    return target ? target.address : null;
+    return target?.kind === 'hard' ? target.address : null;
   }
 
   private messages(address: number): HeaderMessage[] {
@@ -220,6 +280,9 @@ export class NativeHdf5Index {
         }
         break;
       case 'virtual':
+        // With an unlimited dimension the extent is computed from the source datasets when the
+        // dataset is opened (h5py shows that one, not the stored one): the HDF5 library computes it.
+        if (hasUnlimitedDimension(spaceMsg.data, sizes)) throw new Hdf5UnsupportedError('virtual datasets of unlimited extent');
         kind = 'virtual';
         break;
     }

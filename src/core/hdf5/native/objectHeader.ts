@@ -13,6 +13,8 @@ export class HeaderMessage {
     private readonly block: Uint8Array,
     private readonly offset: number,
     private readonly size: number,
+    /** The message's creation index, in headers that track attribute creation order. */
+    readonly creationOrder?: number,
   ) {}
 
   get data(): Uint8Array {
@@ -110,8 +112,8 @@ function readV2(src: ByteSource, address: number, sizes: FieldSizes, base: numbe
       const type = cur.u8();
       const size = cur.u16();
       const mflags = cur.u8();
-      if (trackOrder) cur.skip(2);
-      const message = new HeaderMessage(type, mflags, cur.bytes, cur.pos, size);
+      const creationOrder = trackOrder ? cur.u16() : undefined;
+      const message = new HeaderMessage(type, mflags, cur.bytes, cur.pos, size, creationOrder);
       cur.skip(size);
       messages.push(message);
       if (type === MSG.continuation) blocks.push(continuationOf(message.data, sizes, base));
