@@ -26,10 +26,14 @@ async function infoText(dir: string): Promise<string> {
   const r = await cli('info', join(dir, `${LABEL}_anno.smc`));
   assert.equal(r.code, 0, r.err);
   assert.equal(r.err, '');
-  return r.out
-    .split(dir + '/')
-    .join('')
-    .replace(/^(File\s+\S+) \(.*\)$/m, '$1');
+  return (
+    r.out
+      .split(dir + '/')
+      .join('')
+      .replace(/^(File\s+\S+) \(.*\)$/m, '$1')
+      // The partner is printed relative to the working directory when that is shorter (e.g. ../tmp-dir/...).
+      .replace(/^(Pair\s+).*\/([^/\n]+)$/m, '$1$2')
+  );
 }
 
 /** `bodycap info --json` without the path, the file size and the stored (compressed) sizes. */
