@@ -3,6 +3,7 @@ import { crc32 } from 'node:zlib';
 import { InputError } from '../errors';
 import { readBytesAt } from '../io/fileHead';
 import type { DecodeWorkerClient, JobEnd } from './decodeWorkerClient';
+import type { JobSpec } from './decodeWorkerProtocol';
 import { decodeMsgpack } from './msgpack';
 import { asNumber, type PyValue } from './pyValues';
 import { streamBoundaryAfter, XZ_HEADER_MAGIC } from './xzContainer';
@@ -141,20 +142,7 @@ export async function readHead(
 ): Promise<BodyCompressHead> {
   const objects: Uint8Array[] = [];
   const end = await worker.start(
-    {
-      path,
-      engine,
-      pieces: [{ start: 0, end: Infinity }],
-      skipBytes: 0,
-      firstOrdinal: 0,
-      deliver: { from: 0, to: 2, step: 1 },
-      index: false,
-      stopAt: 2,
-      stopMargin: OPEN_MARGIN,
-      pauseAt: Infinity,
-      window: Infinity,
-      maxObjectBytes,
-    },
+    { ...headJob(path, engine, Infinity, maxObjectBytes), deliver: { from: 0, to: 2, step: 1 }, stopAt: 2, stopMargin: OPEN_MARGIN },
     { onPayload: (_o, _off, bytes) => void objects.push(bytes) },
   ).done;
   const ended = endedBy(end, path);
@@ -174,27 +162,29 @@ export async function readHead(
       await handle.close();
     }
     if (boundary === null) throw damagedHeadError(ended, path);
-    const check = await worker.start(
-      {
-        path,
-        engine,
-        pieces: [{ start: 0, end: boundary }],
-        skipBytes: 0,
-        firstOrdinal: 0,
-        deliver: { from: 0, to: 0, step: 1 },
-        index: false,
-        stopAt: Infinity,
-        pauseAt: Infinity,
-        window: Infinity,
-        maxObjectBytes,
-      },
-      {},
-    ).done;
+    const check = await worker.start({ ...headJob(path, engine, boundary, maxObjectBytes), deliver: { from: 0, to: 0, step: 1 } }, {}).done;
     const checked = endedBy(check, path);
     if (checked !== 'clean') throw damagedHeadError(checked, path);
     if (check.decodedBytes !== size) throw damagedHeadError('corrupt', path);
   }
   return head;
+}
+
+/** A decode job over the file's first bytes (up to `end`), delivering nothing unless told. */
+function headJob(path: string, engine: XzEngine, end: number, maxObjectBytes: number): Omit<JobSpec, 'id'> {
+  return {
+    path,
+    engine,
+    pieces: [{ start: 0, end }],
+    skipBytes: 0,
+    firstOrdinal: 0,
+    deliver: { from: 0, to: 0, step: 1 },
+    index: false,
+    stopAt: Infinity,
+    pauseAt: Infinity,
+    window: Infinity,
+    maxObjectBytes,
+  };
 }
 
 /** How a job's data ended, for the head: unsupported data and internal errors throw. */

@@ -90,24 +90,14 @@ export class SmcSession {
     contents: async () => this.contents(),
     image: async (params) => {
       const c = await this.contents();
-      const camera = oneOfParam(
-        params,
-        'camera',
-        c.cameras.map((r) => r.id),
-        'camera',
-      );
+      const camera = cameraParam(params, c);
       const kind = oneOfParam(params, 'kind', ['color', 'mask'] as const, 'image kind');
       const frame = frameParam(params, c.frameCount);
       return smcImage(await this.perf.readImage(camera, kind, frame));
     },
     keypoints: async (params) => {
       const c = await this.contents();
-      const camera = oneOfParam(
-        params,
-        'camera',
-        c.cameras.map((r) => r.id),
-        'camera',
-      );
+      const camera = cameraParam(params, c);
       const frame = frameParam(params, c.frameCount);
       return this.keypoints(camera, frame);
     },
@@ -217,6 +207,16 @@ export class SmcSession {
     );
     return { ...track, sampleRate: info.sampleRate, channels: info.channels, durationSeconds: info.sampleCount / info.sampleRate };
   }
+}
+
+/** A camera id of this performance's cameras. */
+function cameraParam(params: unknown, c: SmcViewModel): string {
+  return oneOfParam(
+    params,
+    'camera',
+    c.cameras.map((r) => r.id),
+    'camera',
+  );
 }
 
 const MIME = { jpeg: 'image/jpeg', png: 'image/png', unknown: 'application/octet-stream' } as const;
