@@ -2,12 +2,14 @@
 //   - Debian packages: chromium (drives the end-to-end tests), libkrb5-dev and ripgrep (needed to
 //     install code-server offline), xz-utils (the reference xz), python3-numpy (checks that our
 //     .npy/.npz files load in NumPy), python3-h5py (writes HDF5 variants and is the ground truth our
-//     HDF5 reader is compared with; Debian's, so it runs under /usr/bin/python3);
+//     HDF5 reader is compared with; Debian's, so it runs under /usr/bin/python3), python3-msgpack and
+//     python3-msgpack-numpy (the encoder the Python BodyCompress library uses: tests write odd but
+//     valid files with it, under /usr/bin/python3);
 //   - code-server 4.100.3, the real VS Code for the end-to-end tests, cached in .cache/.
 import { spawnSync } from 'node:child_process';
 import { installCodeServer } from './codeServer.mjs';
 
-export const SYSTEM_PACKAGES = ['chromium', 'libkrb5-dev', 'ripgrep', 'xz-utils', 'python3-numpy', 'python3-h5py'];
+export const SYSTEM_PACKAGES = ['chromium', 'libkrb5-dev', 'ripgrep', 'xz-utils', 'python3-numpy', 'python3-h5py', 'python3-msgpack', 'python3-msgpack-numpy'];
 
 function installed(pkg) {
   const r = spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' });
