@@ -1,11 +1,16 @@
 /** What bench/bodycompressEditor.bench.ts measures (written by test/e2e/bodycompressEditorMeasure.ts). */
 export interface BodyCompressEditorTimings {
+  /** The floor: Enter in Quick Open → the minimal custom editor (bench/floorEditor) painted, taken in turn with `open`. */
+  openFloor: number[];
+  openFloorWebview: number[];
   /** Enter in Quick Open → first frame painted, per workspace file name (extension already active). */
   open: Record<string, number[]>;
   /** Of which VS Code took this long to deliver the webview's document (before our page runs). */
   openWebview: Record<string, number[]>;
   /** Of which until the host's answer (file facts and first frame) reached the page. */
   openReply: Record<string, number[]>;
+  /** Profile of the opens: ms from Enter to each step (the page's performance marks, its bundle fetched), per file. */
+  openSteps: Record<string, Record<string, number[]>>;
   /** The same for the first file of a new window (extension activation included), one per window. */
   openFirst: number[];
   openFirstWebview: number[];

@@ -1,14 +1,17 @@
 // One BodyCompress reader measurement per process, so that peak RSS belongs to it alone.
 // Bundled by bodycompress.bench.ts like the shipped CLI (worker next to it), then run as
-//   node measure.js <decode|first|seek|verify> <file> <xz|wasm> [count]
+//   node measure.js <decode|first|seek|verify|export> <file> <xz|lzma-native|wasm> [count | out dir]
 // and prints one JSON line.
+import { rm } from 'node:fs/promises';
+import { exportFrames } from '../src/core/bodycompress/exportFrames';
 import { openBodyCompress } from '../src/core/bodycompress/reader';
 import type { XzEngine } from '../src/core/bodycompress/xzDecode';
 import type { NdArray } from '../src/core/numpy/ndarray';
 
 // Sampled, not getrusage: Linux carries a parent's peak RSS over fork/exec into the child.
 let peakRss = 0;
-const sampleRss = () => void (peakRss = Math.max(peakRss, process.memoryUsage().rss));
+// memoryUsage.rss() only: memoryUsage() walks the heap spaces too (measurable in a 2-second run).
+const sampleRss = () => void (peakRss = Math.max(peakRss, process.memoryUsage.rss()));
 setInterval(sampleRss, 20).unref();
 
 function rss(): number {
@@ -71,6 +74,13 @@ async function main(): Promise<void> {
     const r = await f.verifyData();
     await f.close();
     console.log(JSON.stringify({ seconds: (performance.now() - t0) / 1000, frames: r.frames, maxRss: rss() }));
+  } else if (mode === 'export') {
+    // `bodycap export --format npz` (system xz: the CLI's engine); the folder is removed afterwards.
+    const out = countArg!;
+    const r = await exportFrames(path!, out, { format: 'npz' });
+    const seconds = (performance.now() - t0) / 1000;
+    await rm(out, { recursive: true, force: true });
+    console.log(JSON.stringify({ seconds, frames: r.frames, files: r.files, maxRss: rss() }));
   } else {
     throw new Error(`unknown mode ${mode}`);
   }

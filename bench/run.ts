@@ -1,4 +1,4 @@
-// `npm run bench [name...]`: runs every bench/<name>.bench.ts (or the named ones) one after
+// `npm run bench [name...]`: runs every bench/<name>.bench.ts (or the named ones, e.g. `npm run bench -- bodycompress`) one after
 // another, each in its own process so peak RSS figures are per benchmark.
 import { readdirSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -8,7 +8,9 @@ const wanted = process.argv.slice(2);
 const all = readdirSync(__dirname)
   .filter((f) => f.endsWith('.bench.ts'))
   .sort();
-const selected = wanted.length ? all.filter((f) => wanted.some((w) => f.startsWith(w))) : all;
+// A name picks its own benchmark (`bodycompress` → bodycompress.bench.ts only), else every one it starts.
+const picks = (w: string) => (all.includes(`${w}.bench.ts`) ? [`${w}.bench.ts`] : all.filter((f) => f.startsWith(w)));
+const selected = wanted.length ? all.filter((f) => wanted.some((w) => picks(w).includes(f))) : all;
 if (selected.length === 0) {
   console.error(`No benchmark matches ${wanted.join(', ')}; available: ${all.join(', ')}`);
   process.exit(2);

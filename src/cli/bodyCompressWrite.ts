@@ -1,3 +1,4 @@
+import { plural } from '../core/plural';
 import { stat } from 'node:fs/promises';
 import { DEFAULT_QUANTIZATION_MM } from '../core/bodycompress/defaults';
 import { writeFrames, type FrameSource } from '../core/bodycompress/writeFrames';
@@ -70,6 +71,6 @@ export async function writeAndReport(
     progress?.(null);
   }
   if (json) printJson(io, { out: r.path, frames: r.frames, fileBytes: r.fileBytes, dataBytes: r.dataBytes, ratio: r.dataBytes / r.fileBytes, ...extra });
-  else io.out(`Wrote ${r.path}: ${r.frames} frames, ${r.fileBytes.toLocaleString('en-US')} bytes (verified)\n`);
+  else io.out(`Wrote ${r.path}: ${plural(r.frames, 'frame')}, ${r.fileBytes.toLocaleString('en-US')} bytes (verified)\n`);
   return r;
 }

@@ -14,6 +14,7 @@ export const COMMANDS = {
   exportFrames: 'bodyCapture.exportBodyCompressFrames',
   screenshot: 'bodyCapture.saveBodyCompressScreenshot',
   setTemplateFaces: 'bodyCapture.setTemplateFaces',
+  compareBodyCompress: 'bodyCapture.compareBodyCompress',
   extractPerformance: 'bodyCapture.extractPerformance',
   extractFolder: 'bodyCapture.extractFolder',
   exploreFolder: 'bodyCapture.exploreFolder',

@@ -1,5 +1,8 @@
 import { commonRequests, type Loaded } from './common';
 import { request, type EventMap } from './rpc';
+import type { ValueView } from '../core/bodycompress/valueViewModel';
+
+export type { ValueView };
 
 /**
  * Messages between the BodyCompress editor's webview and the extension host. The host decodes
@@ -23,6 +26,8 @@ export interface BodyCompressOpened {
   worldUp: [number, number, number] | null;
   /** The metadata as typed JSON (arrays as dtype/shape, with their values when small). */
   metadata: unknown;
+  /** The metadata as the inspector's tree shows it (values as Python prints them). */
+  metadataView: ValueView;
   index: BodyCompressIndexState;
   /** Frame 0, or null when the file has none (or none that decodes). */
   firstFrame: BodyCompressFrame | null;
@@ -41,6 +46,14 @@ export interface BodyCompressIndexState {
   maxPersons: number;
   /** Set when indexing stopped early: the file is truncated or corrupt after `frames` frames. */
   error: string | null;
+  /** The one thing to say about the file (not finalized, no frames, cut off, ...): the editor's banner; absent or null when all is well. */
+  status?: BodyCompressFileStatus | null;
+}
+
+/** What a file holds and lacks (core/bodycompress/fileStatus.ts): `error` frames are missing, `warning` something is off, `info` valid but empty. */
+export interface BodyCompressFileStatus {
+  level: 'error' | 'warning' | 'info';
+  message: string;
 }
 
 /** One person of a frame, in the file's units (vertices and joints in mm, uncertainties in m). */
@@ -61,8 +74,10 @@ export interface BodyCompressCamera {
   /** Row-major 3×3 intrinsic matrix (pixels). */
   K: number[];
   up: number[];
-  /** Image size estimated from the principal point ((W-1)/2, (H-1)/2 in NLF). */
+  /** Image width and height in pixels: the camera's `image_size` when stored, else estimated from the principal point ((W-1)/2, (H-1)/2 in NLF). */
   imageSize: [number, number];
+  /** Whether imageSize is an estimate (the camera does not store its image size). */
+  imageSizeEstimated: boolean;
 }
 
 /** One key of a frame for the inspector. */
@@ -72,8 +87,10 @@ export interface BodyCompressKeyRow {
   type: string;
   /** `(N, 6890, 3)`, or '' for scalars and plain values. */
   shape: string;
-  /** The value as text when small (a few hundred numbers at most), else ''. */
+  /** The value as Python prints it (numpy's summary for big arrays), '' for a dict listed field by field. */
   value: string;
+  /** Why the value is not shown (`pickled object array, not decoded`), else ''. */
+  note: string;
 }
 
 export interface BodyCompressFrame {
@@ -86,10 +103,48 @@ export interface BodyCompressFrame {
   keys: BodyCompressKeyRow[];
   /** The first vertex of the first person, as the shortest float32 decimals; null without people. */
   firstVertex: [string, string, string] | null;
+  /** The frame's 2D person boxes in image pixels (NLF's `boxes`): x, y, width, height, confidence (NaN when not stored) per box. */
+  boxes?: Float32Array;
 }
 
 /** Triangles for bodies of one vertex count, from the `bodyCapture.templateFaces` setting. */
 export type BodyCompressFaces = { status: 'none' } | { status: 'ok'; path: string; indices: Uint32Array } | { status: 'error'; path: string; message: string };
+
+/** A vertex or joint of a person slot (index in the frame), for picking and pinned plots. */
+export interface BodyCompressPointRef {
+  person: number;
+  kind: 'vertex' | 'joint';
+  index: number;
+}
+
+/** One page of a pinned point's path: sampled frames and the point in each (mm; NaN where absent). */
+export interface BodyCompressTrajectoryPage {
+  frames: Int32Array;
+  xyz: Float32Array;
+  /** First frame of the next page, or null after the last. */
+  next: number | null;
+}
+
+/** The second file of a comparison (Compare with BodyCompress File…), as far as it is indexed. */
+export interface BodyCompressComparison {
+  fileName: string;
+  length: number | null;
+  index: BodyCompressIndexState;
+}
+
+/** Per-frame distances (mm) between the matched people of the two files, one page of sampled common frames. */
+export interface BodyCompressComparePage {
+  frames: Int32Array;
+  /** Columns of `mean` and `max`: person slots of this file. */
+  persons: number;
+  /** Row-major (frame, person); NaN where the person has no partner. */
+  mean: Float32Array;
+  max: Float32Array;
+  /** Sampled frames compared on vertices, on joints (vertex counts differ), and on neither. */
+  basis: { vertices: number; joints: number; none: number };
+  personCountsDiffer: number;
+  next: number | null;
+}
 
 /** Requests the BodyCompress webview sends to the host. */
 export const bodyCompressRequests = {
@@ -104,6 +159,15 @@ export const bodyCompressRequests = {
   saveScreenshot: request<{ png: Uint8Array; frame: number }, { saved: string | null }>(),
   /** Runs Export Frames… with `start:end` preset. */
   exportFrames: request<{ start: number; end: number | null }, null>(),
+  /** A page of a point's path over the indexed frames: every `step`-th frame from `from`. */
+  trajectory: request<BodyCompressPointRef & { from: number; step: number }, BodyCompressTrajectoryPage>(),
+  /** Runs Compare with BodyCompress File… for this editor (asks which file). */
+  compareWith: request<null, null>(),
+  stopCompare: request<null, null>(),
+  /** Frame `frame` of the compared file; null when not comparing or that file has no such frame. */
+  compareFrame: request<{ frame: number }, BodyCompressFrame | null>(),
+  /** A page of per-frame distances over the common indexed frames; null when not comparing. */
+  compareStats: request<{ from: number; step: number }, BodyCompressComparePage | null>(),
 };
 export type BodyCompressRequests = typeof bodyCompressRequests;
 
@@ -115,4 +179,6 @@ export interface BodyCompressHostEvents extends EventMap {
   facesChanged: null;
   /** The "Save Screenshot" command was run for this editor. */
   screenshotRequested: null;
+  /** A comparison started, its second file was indexed further, or it stopped (null). */
+  compare: BodyCompressComparison | null;
 }

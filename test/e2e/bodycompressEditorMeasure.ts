@@ -1,7 +1,10 @@
 // The browser side of bench/bodycompressEditor.bench.ts (a separate process, type-checked with the
 // e2e code since it drives the page): opens the files in the real VS Code, measures first paint,
 // playback, seeking and the extension host's memory, and prints one JSON line.
-// Usage: node --import tsx test/e2e/bodycompressEditorMeasure.ts '{"files": {name: path}, "repeat": 5}'
+// The floor (bench/floorEditor, the least a custom editor can do) is opened in turn with our files,
+// so the difference to it is measured in one run. `quick` measures the opens and playback only
+// (no fresh windows, no hour-long indexing).
+// Usage: node --import tsx test/e2e/bodycompressEditorMeasure.ts '{"files": {name: path}, "repeat": 5, "floorDir": dir, "quick": false}'
 import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname } from 'node:path';
@@ -11,13 +14,20 @@ import { VsCodeSession } from './vscodeSession';
 import type { BodyCompressEditorTimings } from '../../bench/bodycompressEditorTimings';
 
 interface MeasureArgs {
+  /** Workspace links: walk-1h.xz, five-people.xz, walk-30s.xz and the floor's file (FLOOR). */
   files: Record<string, string>;
   repeat: number;
+  floorDir: string;
+  quick?: boolean;
 }
 
 const HOUR = 'walk-1h.xz';
 const CROWD = 'five-people.xz';
 const FIXTURE = 'single_person_30f.xz';
+/** 900 frames of one person (30 s), indexed in seconds: 1-person playback in the quick run. */
+const ONE = 'walk-30s.xz';
+/** The floor editor's file (a link to any file: the floor only shows its name and size). */
+export const FLOOR = 'single_person_30f.floor';
 
 const openBc = (vscode: VsCodeSession, name: string) => timeOpen(vscode, name, '#frame-info[data-frame]', 'bodycompress-first-frame-painted');
 
@@ -98,10 +108,14 @@ const rssMiB = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc
 async function main(): Promise<void> {
   const args = JSON.parse(process.argv[2] ?? '{}') as MeasureArgs;
   const links = args.files;
+  const extensionDirs = [args.floorDir];
   const r: BodyCompressEditorTimings = {
+    openFloor: [],
+    openFloorWebview: [],
     open: { [FIXTURE]: [], [CROWD]: [], [HOUR]: [] },
     openWebview: { [FIXTURE]: [], [CROWD]: [], [HOUR]: [] },
     openReply: { [FIXTURE]: [], [CROWD]: [], [HOUR]: [] },
+    openSteps: {},
     openFirst: [],
     openFirstWebview: [],
     playFps: {},
@@ -114,8 +128,8 @@ async function main(): Promise<void> {
     loadAverage: [loadavg()[0]!, 0],
   };
   // The first file of a fresh window: extension activation included.
-  for (let i = 0; i < args.repeat; i++) {
-    const vscode = await VsCodeSession.start({ links });
+  for (let i = 0; i < (args.quick ? 0 : args.repeat); i++) {
+    const vscode = await VsCodeSession.start({ links, extensionDirs });
     try {
       const { ms, webviewMs } = await openBc(vscode, HOUR);
       r.openFirst.push(ms);
@@ -124,17 +138,24 @@ async function main(): Promise<void> {
       await vscode.close();
     }
   }
-  const vscode = await VsCodeSession.start({ links });
+  const vscode = await VsCodeSession.start({ links, extensionDirs });
   try {
-    // Activate the extension with a small file first, then take the host's memory as the baseline.
+    // Activate both extensions with a small file first, then take the host's memory as the baseline.
     await openBc(vscode, FIXTURE);
+    await closeAllEditors(vscode);
+    await timeOpen(vscode, FLOOR, '#floor-ready', 'floor-painted');
     await closeAllEditors(vscode);
     const pid = extensionHostPid(vscode);
     r.hostRss.start = rssMiB(pid);
     const sampler = setInterval(() => (r.hostRss.peak = Math.max(r.hostRss.peak, rssMiB(pid))), 250);
     try {
-      for (const name of [FIXTURE, CROWD, HOUR]) {
-        for (let i = 0; i < args.repeat; i++) {
+      // Interleaved, so the floor and our files see the same load.
+      for (let i = 0; i < args.repeat; i++) {
+        const floor = await timeOpen(vscode, FLOOR, '#floor-ready', 'floor-painted');
+        r.openFloor.push(floor.ms);
+        r.openFloorWebview.push(floor.webviewMs);
+        await closeAllEditors(vscode);
+        for (const name of [FIXTURE, CROWD, HOUR]) {
           const { ms, webviewMs, frame, t0 } = await openBc(vscode, name);
           r.open[name]!.push(ms);
           r.openWebview[name]!.push(webviewMs);
@@ -142,6 +163,21 @@ async function main(): Promise<void> {
             () => performance.timeOrigin + (performance.getEntriesByName('bodycompress-open-reply')[0]?.startTime ?? Number.NaN),
           );
           r.openReply[name]!.push(reply - t0);
+          // Where the time went, for profiling: the page's marks and its bundle's fetch, from Enter.
+          const steps = await frame.evaluate(() => {
+            // No named functions inside: tsx would wrap them in a __name() helper that the page lacks.
+            const out: Record<string, number> = {};
+            const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+            if (nav) out.document = nav.responseEnd;
+            for (const e of performance.getEntriesByType('resource') as PerformanceResourceTiming[]) {
+              if (e.name.includes('bodycompress.js')) out['bundle fetched'] = e.responseEnd;
+            }
+            for (const m of performance.getEntriesByType('mark')) out[m.name] = m.startTime;
+            for (const k of Object.keys(out)) out[k]! += performance.timeOrigin;
+            return out;
+          });
+          const profile = (r.openSteps[name] ??= {});
+          for (const [k, v] of Object.entries(steps)) (profile[k] ??= []).push(v - t0);
           await closeAllEditors(vscode);
         }
       }
@@ -151,39 +187,45 @@ async function main(): Promise<void> {
       await frame.locator('#index-status[hidden]').waitFor({ state: 'attached', timeout: 120_000 });
       r.playFps[CROWD] = await playFps(frame, 5);
       await closeAllEditors(vscode);
-
-      console.error('the hour-long file: playback and jumps while indexing');
-      // The hour-long file: play and jump while it is indexed, then again once it is.
-      const t0 = Date.now();
-      frame = (await openBc(vscode, HOUR)).frame;
-      while ((await indexedFrames(frame)) < 3000) await vscode.page.waitForTimeout(200);
-      r.playFpsIndexing = await playFps(frame, 5);
-      for (let k = 0; k < args.repeat; k++) {
-        const reach = await indexedFrames(frame);
-        r.seekIndexing.push(await timeSeek(frame, Math.floor(reach * (0.15 + 0.7 * ((k * 0.37) % 1)))));
-        await vscode.page.waitForTimeout(500);
+      if (args.quick) {
+        frame = (await openBc(vscode, ONE)).frame;
+        await frame.locator('#index-status[hidden]').waitFor({ state: 'attached', timeout: 120_000 });
+        r.playFps[ONE] = await playFps(frame, 5);
+        await closeAllEditors(vscode);
+      } else {
+        console.error('the hour-long file: playback and jumps while indexing');
+        // The hour-long file: play and jump while it is indexed, then again once it is.
+        const t0 = Date.now();
+        frame = (await openBc(vscode, HOUR)).frame;
+        while ((await indexedFrames(frame)) < 3000) await vscode.page.waitForTimeout(200);
+        r.playFpsIndexing = await playFps(frame, 5);
+        for (let k = 0; k < args.repeat; k++) {
+          const reach = await indexedFrames(frame);
+          r.seekIndexing.push(await timeSeek(frame, Math.floor(reach * (0.15 + 0.7 * ((k * 0.37) % 1)))));
+          await vscode.page.waitForTimeout(500);
+        }
+        while ((await indexedFrames(frame)) !== Infinity) {
+          r.hostRss.indexing.push(rssMiB(pid));
+          await vscode.page.waitForTimeout(15_000);
+        }
+        r.indexSeconds = (Date.now() - t0) / 1000;
+        console.error(`indexed in ${r.indexSeconds.toFixed(0)} s; playback and jumps`);
+        r.hostRss.afterIndex = rssMiB(pid);
+        r.playFps[HOUR] = await playFps(frame, 5);
+        r.hostRss.afterPlayback = rssMiB(pid);
+        for (const p of [0.9, 0.1, 0.55, 0.3, 0.75, 0.2, 0.65, 0.05, 0.45]) {
+          if (r.seek.length >= args.repeat) break;
+          r.seek.push(await timeSeek(frame, Math.floor(107_999 * p)));
+        }
+        r.hostRss.afterSeeks = rssMiB(pid);
+        r.webviewHeapMiB = await frame.evaluate(() => {
+          const m = (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory;
+          return m ? m.usedJSHeapSize / 2 ** 20 : null;
+        });
+        await closeAllEditors(vscode);
+        await vscode.page.waitForTimeout(2000);
+        r.hostRss.afterClose = rssMiB(pid);
       }
-      while ((await indexedFrames(frame)) !== Infinity) {
-        r.hostRss.indexing.push(rssMiB(pid));
-        await vscode.page.waitForTimeout(15_000);
-      }
-      r.indexSeconds = (Date.now() - t0) / 1000;
-      console.error(`indexed in ${r.indexSeconds.toFixed(0)} s; playback and jumps`);
-      r.hostRss.afterIndex = rssMiB(pid);
-      r.playFps[HOUR] = await playFps(frame, 5);
-      r.hostRss.afterPlayback = rssMiB(pid);
-      for (const p of [0.9, 0.1, 0.55, 0.3, 0.75, 0.2, 0.65, 0.05, 0.45]) {
-        if (r.seek.length >= args.repeat) break;
-        r.seek.push(await timeSeek(frame, Math.floor(107_999 * p)));
-      }
-      r.hostRss.afterSeeks = rssMiB(pid);
-      r.webviewHeapMiB = await frame.evaluate(() => {
-        const m = (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory;
-        return m ? m.usedJSHeapSize / 2 ** 20 : null;
-      });
-      await closeAllEditors(vscode);
-      await vscode.page.waitForTimeout(2000);
-      r.hostRss.afterClose = rssMiB(pid);
     } finally {
       clearInterval(sampler);
     }

@@ -2,7 +2,7 @@ import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { ROOT, freePort, installCodeServer, prepareProfile, startCodeServer } from '../../scripts/codeServer.mjs';
 
 export const RESULTS_DIR = join(ROOT, 'test-results');
@@ -40,6 +40,8 @@ export class VsCodeSession {
       untrusted?: boolean;
       /** User keybindings (keybindings.json entries). */
       keybindings?: { key: string; command: string; args?: unknown }[];
+      /** Unpacked extension folders installed next to ours (test-only extensions, e.g. the benchmarks' floor editor). */
+      extensionDirs?: string[];
     } = {},
   ): Promise<VsCodeSession> {
     if (!existsSync(VSIX)) throw new Error(`${VSIX} is missing: run "npm run package" first (npm run test:e2e does)`);
@@ -50,6 +52,9 @@ export class VsCodeSession {
     for (const [name, target] of Object.entries(options.links ?? {})) await symlink(target, join(workspace, name));
     const trust = options.untrusted ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' } : {};
     const profile = await prepareProfile(join(tmp, 'profile'), { vsix: VSIX }, trust);
+    for (const dir of options.extensionDirs ?? []) await symlink(dir, join(profile.extensions, basename(dir)), 'dir');
+    // Without its registry of installed extensions, code-server scans the folder and finds the links too.
+    if (options.extensionDirs?.length) await rm(join(profile.extensions, 'extensions.json'), { force: true });
     if (options.keybindings) await writeFile(join(profile.userData, 'User', 'keybindings.json'), JSON.stringify(options.keybindings));
     const server = await startCodeServer({ profile, workspace, port: await freePort(), workspaceTrust: options.untrusted });
     let browser: Browser | undefined;

@@ -62,12 +62,17 @@ export const EDITORS: EditorFixture[] = [
       faces: { vertexCount: 6890 },
       saveScreenshot: { png: ONE_PIXEL_PNG, frame: 0 },
       exportFrames: { start: 0, end: null },
+      trajectory: { person: 0, kind: 'joint', index: 0, from: 0, step: 30 },
+      compareWith: null,
+      stopCompare: null,
+      compareFrame: { frame: 0 },
+      compareStats: { from: 0, step: 1 },
     },
   },
 ];
 
 /** Requests with effects outside the editor (pickers, dialogs, the clipboard), left out where a test only reads. */
-export const SIDE_EFFECTS = new Set(['reopenWith', 'copyText', 'saveScreenshot', 'exportFrames']);
+export const SIDE_EFFECTS = new Set(['reopenWith', 'copyText', 'saveScreenshot', 'exportFrames', 'compareWith']);
 
 /** The requests of an editor that only read. */
 export const readRequests = (e: EditorFixture): [string, unknown][] => Object.entries(e.requests).filter(([m]) => !SIDE_EFFECTS.has(m));

@@ -80,6 +80,17 @@ test('playing: never waits, and asks a few frames ahead', async () => {
   assert.equal(host.asked.length, 4, 'one more asked for as one arrived');
 });
 
+test('playing with a slow round trip: enough frames in flight to ask for every frame', () => {
+  const playback = new PlaybackController({ frameCount: 100, fps: 30 }, stillTicker);
+  const { host, loader, follower } = setup(playback);
+  loader.put(frame(0));
+  // 200 ms a frame: six frames' time. Three requests in flight would cover every other frame only.
+  loader.latencyMs = 200;
+  playback.play();
+  void follower.show(1);
+  assert.deepEqual(host.asked, [7, 8, 9, 10, 11, 12, 13], 'every frame from the one due when the first answer arrives');
+});
+
 test('after dispose nothing more is drawn', async () => {
   const { host, drawn, follower } = setup();
   const shown = follower.show(4);

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ALL_FRAMES, EXPORT_FORMATS, exportFrames, parseFrameRange, type ExportFormat } from '../../core/bodycompress/exportFrames';
 import { InputError } from '../../core/errors';
+import { plural } from '../../core/plural';
 import { UsageError, type Command } from '../command';
 import { printJson, reportError } from '../output';
 import { progressLine } from '../progress';
@@ -43,7 +44,7 @@ export const exportCommand: Command = {
       progress?.(null);
       // Files written so far are complete (each was renamed into place); say how far it got.
       if (err instanceof InputError && frames > 0) {
-        return reportError(io, new InputError(err.code, `${err.message} (exported ${frames} frames before that)`), json);
+        return reportError(io, new InputError(err.code, `${err.message} (exported ${plural(frames, 'frame')} before that)`), json);
       }
       return reportError(io, err, json);
     }

@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import { InputError } from '../errors';
 import { summarizeFrame } from './frameSummary';
+import { peopleInFrame } from './framePeople';
 import { MsgpackFormatError } from './msgpack';
 import { ObjectSplitter } from './objectSplitter';
 import type { DeliverRange, FromWorker, JobSpec, ToWorker } from './decodeWorkerProtocol';
-import { decodeXz, XzDecodeError, type XzFailure } from './xzDecode';
+import { decodeRegion } from './parallelDecode';
+import { XzDecodeError, type XzFailure } from './xzDecode';
 
 /** Decoded bytes pulled after a msgpack error, looking for the xz damage that caused it. */
 const MSGPACK_DRAIN = 4 << 20;
@@ -96,7 +98,7 @@ export class DecodeJobRunner {
     batch.first = ordinal;
     const hash = job.hash ? createHash('sha256') : null;
     let toSkip = job.skipBytes;
-    const gen = decodeXz(job.path, job.pieces, job.engine, (n) => (compressed += n));
+    const gen = decodeRegion(job.path, job.pieces, job.engine, job.parallel === true, (n) => (compressed += n));
     let failure: XzDecodeError | null = null;
     /** Decoded bytes pulled from the decoder (the splitter's count stops growing once the job is drained). */
     let pulled = 0;
@@ -148,7 +150,7 @@ export class DecodeJobRunner {
             const s = summarizeFrame(obj.bytes);
             batch.offsets.push(obj.offset);
             batch.lengths.push(obj.bytes.length);
-            batch.persons.push(s?.persons ?? -1);
+            batch.persons.push(peopleInFrame(obj.bytes, s));
             batch.sigs.push(s ? this.keySig(s.keys, job.id) : -1);
           }
           if (this.wanted(ordinal)) {

@@ -41,6 +41,8 @@ export interface JobSpec {
   maxObjectBytes: number;
   /** Report the sha256 of the decoded bytes after `skipBytes` (to verify a written file). */
   hash?: boolean;
+  /** A pass over the whole frame region: the bundled engines may decode its xz blocks on every core (parallelDecode.ts). */
+  parallel?: boolean;
 }
 
 export type ToWorker =

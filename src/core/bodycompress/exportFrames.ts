@@ -55,6 +55,9 @@ export function formatFrameRange(r: FrameRange): string {
   return `${r.start}:${r.end === Infinity ? '' : r.end}${r.step === 1 ? '' : `:${r.step}`}`;
 }
 
+/** Frame files being written at once while decoding goes on. */
+const WRITES_IN_FLIGHT = 8;
+
 export const frameFileStem = (i: number) => `frame_${String(i).padStart(6, '0')}`;
 const EXPORTED_NAME = /^(frame_\d{6}(_person_\d+)?\.(npz|ply|obj)|metadata\.json)$/;
 
@@ -83,6 +86,8 @@ export interface ExportOptions {
   /** Aborting stops the export and removes the files it wrote. */
   signal?: AbortSignal;
   onProgress?(p: ExportProgress): void;
+  /** Template faces for bodies of a vertex count (null: none), written into .ply/.obj meshes; asked once per count. */
+  faces?(vertexCount: number): Promise<Uint32Array | null>;
 }
 
 export interface ExportResult {
@@ -101,9 +106,30 @@ export async function exportFrames(path: string, outDir: string, options: Export
   const leftOut = new Map<string, string>();
   let frames = 0;
   let createdDir: string | undefined;
+  // The same faces for every frame of a vertex count (the editor draws them so).
+  const facesByCount = new Map<number, Promise<Uint32Array | null>>();
+  const facesFor = (vertexCount: number) => {
+    let f = facesByCount.get(vertexCount);
+    if (!f) facesByCount.set(vertexCount, (f = options.faces?.(vertexCount) ?? Promise.resolve(null)));
+    return f;
+  };
+  // Files are written while the next frames decode, a few at once (each small: temporary name, then rename).
+  const writes = new Set<Promise<void>>();
+  let writeFailure: { err: unknown } | null = null;
   const write = async (target: string, writeIt: () => Promise<void>) => {
-    await writeIt();
-    written.push(target);
+    while (writes.size >= WRITES_IN_FLIGHT) await Promise.race(writes);
+    if (writeFailure) throw writeFailure.err;
+    const p: Promise<void> = writeIt()
+      .then(
+        () => void written.push(target),
+        (err: unknown) => void (writeFailure ??= { err }),
+      )
+      .finally(() => writes.delete(p));
+    writes.add(p);
+  };
+  const writesDone = async () => {
+    await Promise.all(writes);
+    if (writeFailure) throw writeFailure.err;
   };
   try {
     const file = await openBodyCompress(path, { index: false });
@@ -122,9 +148,10 @@ export async function exportFrames(path: string, outDir: string, options: Export
           await write(`${stem}.npz`, () => writeNpz(`${stem}.npz`, arrays));
         } else {
           const people = personsOf(frame.values.get('vertices') as NdArray | undefined);
+          const faces = people.length ? await facesFor(people[0]!.length / 3) : null;
           for (const [p, vertices] of people.entries()) {
             const target = `${stem}_person_${p}.${format}`;
-            const mesh = { vertices, comment: `${path} frame ${frame.index} person ${p} (mm)` };
+            const mesh = { vertices, faces, comment: `${path} frame ${frame.index} person ${p} (mm)` };
             await write(target, () => (format === 'ply' ? writePly(target, mesh) : writeObj(target, mesh)));
           }
         }
@@ -132,6 +159,7 @@ export async function exportFrames(path: string, outDir: string, options: Export
         options.onProgress?.({ frames, frame: frame.index, files: written.length, claimedFrames: file.claimedFrames });
         signal?.throwIfAborted();
       }
+      await writesDone();
     } finally {
       await file.close();
     }
@@ -140,6 +168,7 @@ export async function exportFrames(path: string, outDir: string, options: Export
     }
     return { frames, files: written.length, leftOut: [...leftOut.values()] };
   } catch (err) {
+    await Promise.all(writes);
     if (signal?.aborted) {
       for (const f of written) await rm(f, { force: true });
       // Folders this export created go too, if they are empty now.

@@ -49,7 +49,7 @@ export class FrameIterator {
     const fromBlock = this.region.seekable && start > 0 && start < index.count;
     const plan = fromBlock ? this.region.planFrom(start, index.offset(start)) : {};
     const feedIndex = !fromBlock && !this.indexer.done;
-    const job = worker.start(this.region.job({ ...plan, deliver: { from: start, to: end, step }, index: feedIndex, stopAt: end }), {
+    const job = worker.start(this.region.job({ ...plan, deliver: { from: start, to: end, step }, index: feedIndex, stopAt: end, parallel: true }), {
       ...this.indexer.feedHandlers(),
       onPayload: (ordinal, _off, bytes) => {
         try {
@@ -106,7 +106,7 @@ export class FrameIterator {
     const worker = new DecodeWorkerClient();
     this.workers.add(worker);
     try {
-      const job = worker.start(this.region.job({ hash: true }), {});
+      const job = worker.start(this.region.job({ hash: true, parallel: true }), {});
       const end = await job.done;
       if (end.error?.reason === 'internal') throw new Error(end.error.message);
       return { frames: Math.max(0, end.next), bytes: end.decodedBytes, sha256: end.sha256 ?? '', error: dataError(this.region.path, end) };

@@ -73,7 +73,7 @@ export class Indexer {
     if (this.job || this.finished || this.closed) return;
     const job = this.worker.start(
       // The first frame comes along, so an editor can show it before indexing ends.
-      this.region.job({ deliver: { from: 0, to: 1, step: 1 }, index: true }),
+      this.region.job({ deliver: { from: 0, to: 1, step: 1 }, index: true, parallel: true }),
       {
         ...this.feedHandlers(),
         onProgress: (c) => {

@@ -1,5 +1,6 @@
 import { NdArray } from '../numpy/ndarray';
 import type { TypedArray } from '../numpy/dtype';
+import { pyComplexRepr } from '../numpy/floatFormat';
 import { MsgExt, NpScalar, PyComplex, PyFloat, type PyDict, type PyValue } from './pyValues';
 
 /*
@@ -505,28 +506,4 @@ function write(out: Out, v: EncodableValue, depth: number): void {
     return;
   }
   throw new MsgpackEncodeError(`cannot encode a ${typeof v}`);
-}
-
-/** Python's repr of a float (shortest round trip, Python's exponent style). */
-function pyFloatRepr(x: number): string {
-  if (Number.isNaN(x)) return 'nan';
-  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
-  if (Object.is(x, -0)) return '-0.0';
-  const a = Math.abs(x);
-  if (a !== 0 && (a >= 1e16 || a < 1e-4)) {
-    const [m, e] = x.toExponential().split('e') as [string, string];
-    const exp = Number(e);
-    return `${m}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
-  }
-  const s = String(x);
-  return s.includes('.') ? s : `${s}.0`;
-}
-
-/** Python's repr of a complex: `(1+2j)`, or `2j` when the real part is +0. */
-function pyComplexRepr(re: number, im: number): string {
-  const part = (x: number) => pyFloatRepr(x).replace(/\.0(?=$|e)/, '');
-  const imag = `${part(im)}j`;
-  if (Object.is(re, 0)) return imag;
-  const sign = im < 0 || Object.is(im, -0) ? '' : '+';
-  return `(${part(re)}${sign}${imag})`;
 }

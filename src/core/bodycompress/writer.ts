@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { InputError } from '../errors';
+import { plural } from '../plural';
 import { createAtomicWriteStream, removeStaleTemporaries, type AtomicWriteStream } from '../io/atomicFile';
 import { DEFAULT_QUANTIZATION_MM } from './defaults';
 import { encodeFrame, type FrameInput } from './frame';
@@ -10,13 +11,14 @@ import { openBodyCompress } from './reader';
 import { VERSION_KEY } from './header';
 import { writeWithBackpressure } from '../writers/streamWrite';
 import { compressBuffer, defaultCompressor, startCompressor, type Compressor } from './xzEncode';
-import type { XzEngine } from './xzDecode';
+import { defaultEngine, type XzEngine } from './xzDecode';
+import { startStreamVerifier, type StreamVerifier } from './streamVerifier';
 
 /*
  * Writes BodyCompress v0.2.1 files as the reference BodyCompressor does (spec §2.1): header
  * stream, 64-byte zero gap, metadata stream, frame stream; the header is rewritten with the
  * frame count and data offset on close. The file is written under a temporary name, decoded
- * again to verify it, and only then renamed.
+ * again to verify it (while it is written: streamVerifier.ts), and only then renamed.
  */
 
 export const WRITER_VERSION = [0, 2, 1];
@@ -66,7 +68,9 @@ export async function createBodyCompressWriter(path: string, options: WriterOpti
   const compressor = !options.compressor || options.compressor === 'auto' ? defaultCompressor() : options.compressor;
   const metadataBytes = encodeMsgpack(options.metadata ?? null);
   const out = await createAtomicWriteStream(path);
+  let verifier: StreamVerifier | null = null;
   try {
+    verifier = options.verify === false ? null : await startStreamVerifier(options.verifyEngine ?? defaultEngine());
     const initialHeader = await compressBuffer(headerMsgpack(0, null), compressor);
     const metadata = await compressBuffer(metadataBytes, compressor);
     const metadataStart = initialHeader.length + 64;
@@ -74,9 +78,12 @@ export async function createBodyCompressWriter(path: string, options: WriterOpti
     await writeWithBackpressure(out.stream, new Uint8Array(64));
     await writeWithBackpressure(out.stream, metadata);
     const dataStart = metadataStart + metadata.length;
-    const sink = options.blockFrames === undefined ? await streamSink(out, compressor, options.threads ?? 0) : groupSink(out, compressor, options.blockFrames);
-    return new BodyCompressWriter(path, out, sink, q, metadataStart, dataStart, compressor, options);
+    const tee = verifier ? verifier.push.bind(verifier) : () => undefined;
+    const sink =
+      options.blockFrames === undefined ? await streamSink(out, compressor, options.threads ?? 0, tee) : groupSink(out, compressor, options.blockFrames, tee);
+    return new BodyCompressWriter(path, out, sink, q, metadataStart, dataStart, compressor, options, verifier);
   } catch (err) {
+    verifier?.abort();
     await out.abort();
     throw err;
   }
@@ -93,8 +100,9 @@ function headerMsgpack(length: number, dataStart: number | null): Uint8Array {
 }
 
 /** One compressor for the whole frame stream (xz --threads=0 -5: 24 MiB blocks, like the reference). */
-async function streamSink(out: AtomicWriteStream, compressor: Compressor, threads: number): Promise<DataSink> {
+async function streamSink(out: AtomicWriteStream, compressor: Compressor, threads: number, tee: (b: Uint8Array) => void): Promise<DataSink> {
   const c = await startCompressor(compressor, threads);
+  c.output.on('data', tee);
   const piped = new Promise<void>((resolve, reject) => {
     c.output.on('error', reject);
     c.output.on('end', resolve);
@@ -119,7 +127,7 @@ async function streamSink(out: AtomicWriteStream, compressor: Compressor, thread
  * Every `n` frames become one complete xz stream, compressed in parallel (one per core) and
  * written in order: concatenated streams are valid .xz, and each group starts a new block.
  */
-function groupSink(out: AtomicWriteStream, compressor: Compressor, n: number): DataSink {
+function groupSink(out: AtomicWriteStream, compressor: Compressor, n: number, tee: (b: Uint8Array) => void): DataSink {
   const limit = Math.max(1, availableParallelism());
   let group: Uint8Array[] = [];
   let failed: unknown = null;
@@ -138,6 +146,7 @@ function groupSink(out: AtomicWriteStream, compressor: Compressor, n: number): D
       const compressed = await compressing;
       await previous;
       throwIfFailed();
+      tee(compressed);
       await writeWithBackpressure(out.stream, compressed);
     })();
     written.catch((err: unknown) => {
@@ -181,6 +190,8 @@ export class BodyCompressWriter {
     private readonly dataStart: number,
     readonly compressor: Compressor,
     private readonly options: WriterOptions,
+    /** Decodes the frame data as it is written (null: verified after writing, or not at all). */
+    private readonly verifier: StreamVerifier | null = null,
   ) {}
 
   /** Frames appended so far. */
@@ -214,6 +225,9 @@ export class BodyCompressWriter {
     try {
       await this.queue;
       await this.sink.finish();
+      const decoded = await this.verifier?.finish().catch((err: unknown) => {
+        throw new Error(`Verification of the written file failed: ${(err as Error).message}`);
+      });
       await new Promise<void>((resolve, reject) => this.out.stream.end((err?: Error | null) => (err ? reject(err) : resolve())));
       const header = await compressBuffer(headerMsgpack(this.frames, this.dataStart), this.compressor);
       if (header.length > this.metadataStart) throw new Error('New header too large');
@@ -229,7 +243,8 @@ export class BodyCompressWriter {
         await h.close();
       }
       const sha = this.hash.digest('hex');
-      if (this.options.verify !== false) await this.verify(sha);
+      if (decoded) await this.checkWritten(sha, decoded);
+      else if (this.options.verify !== false) await this.verify(sha);
       signal?.throwIfAborted();
       await this.out.commit();
       // An earlier write of this file that was killed left its temporary file: the file is complete now.
@@ -247,7 +262,38 @@ export class BodyCompressWriter {
     if (this.state === 'closed' || this.state === 'aborted') return;
     this.state = 'aborted';
     this.sink.abort();
+    this.verifier?.abort();
     await this.out.abort();
+  }
+
+  /**
+   * The frame data decoded while it was written (`decoded`) must be what was compressed, and the
+   * file around it what a reader expects: header, metadata and xz indexes from the file itself.
+   */
+  private async checkWritten(sha: string, decoded: { bytes: number; sha256: string }): Promise<void> {
+    const f = await openBodyCompress(this.out.tempPath, { index: false, engine: this.options.verifyEngine });
+    try {
+      await f.layoutReady();
+      const header = f.head;
+      const layout = f.xzLayout;
+      const frameBytes = layout?.streams.filter((st) => st.fileOffset >= this.dataStart).reduce((n, st) => n + st.uncompressedSize, 0);
+      const ok =
+        header.format === 'v0.2' &&
+        header.claimedFrames === this.frames &&
+        header.dataStart === this.dataStart &&
+        layout?.complete === true &&
+        frameBytes === this.dataBytes &&
+        decoded.bytes === this.dataBytes &&
+        decoded.sha256 === sha;
+      if (!ok) {
+        throw new Error(
+          `Verification of the written file failed (${decoded.bytes} bytes decoded, ${frameBytes ?? 'unknown'} in its xz index; ` +
+            `${plural(this.frames, 'frame')}, ${this.dataBytes} bytes written${layout?.problem ? `; ${layout.problem}` : ''})`,
+        );
+      }
+    } finally {
+      await f.close();
+    }
   }
 
   private async verify(sha: string): Promise<void> {
@@ -265,8 +311,8 @@ export class BodyCompressWriter {
         r.sha256 === sha;
       if (!ok) {
         throw new Error(
-          `Verification of the written file failed (${r.frames} frames, ${r.bytes} bytes decoded; ` +
-            `${this.frames} frames, ${this.dataBytes} bytes written${r.error ? `; ${r.error.message}` : ''})`,
+          `Verification of the written file failed (${plural(r.frames, 'frame')}, ${r.bytes} bytes decoded; ` +
+            `${plural(this.frames, 'frame')}, ${this.dataBytes} bytes written${r.error ? `; ${r.error.message}` : ''})`,
         );
       }
     } finally {

@@ -16,6 +16,8 @@ import { checkName, filterName, readXzFeatures, type SourcePiece } from './xzCon
  *   - `wasm`: xz-decompress (xz-embedded compiled to WebAssembly): only LZMA2 with no, CRC32 or
  *     CRC64 checks, one decoder at a time per JS realm; used when lzma-native's binary cannot load.
  * Decoding runs in worker threads (decodeJob.ts), so none of this blocks the extension host.
+ * Passes over all frames use every core: `--threads=0` for the system xz, and for the bundled
+ * engines one thread per xz block (parallelDecode.ts).
  *
  * Every engine fails the same way for the same damage: `truncated` (the data ends early),
  * `corrupt` (an integrity check, an index or the compressed data is wrong) or `unsupported` (the
@@ -109,8 +111,15 @@ async function* feedPieces(source: AsyncIterable<Uint8Array>): AsyncGenerator<Ui
  * `break` in for-await): the decoder is released and nothing keeps running. Throws XzDecodeError
  * after the last good chunk when the data is truncated, damaged or uses what the engine lacks.
  */
-export function decodeXz(path: string, pieces: SourcePiece[], engine: XzEngine, onInput?: (bytes: number) => void): AsyncGenerator<Uint8Array> {
-  if (engine === 'xz') return decodeWithSystemXz(path, pieces, onInput);
+export function decodeXz(
+  path: string,
+  pieces: SourcePiece[],
+  engine: XzEngine,
+  onInput?: (bytes: number) => void,
+  /** Let the system xz decode blocks on every core (a pass over all frames; not for a seek that pauses after a few). */
+  allCores = false,
+): AsyncGenerator<Uint8Array> {
+  if (engine === 'xz') return decodeWithSystemXz(path, pieces, onInput, allCores);
   if (engine === 'wasm') return decodeWithWasm(path, pieces, onInput);
   return decodeWithLiblzma(path, pieces, onInput);
 }
@@ -125,11 +134,18 @@ async function* decodeWithLiblzma(path: string, pieces: SourcePiece[], onInput?:
 // ---------------------------------------------------------------------------------------------
 // System xz
 
-async function* decodeWithSystemXz(path: string, pieces: SourcePiece[], onInput?: (bytes: number) => void): AsyncGenerator<Uint8Array> {
+async function* decodeWithSystemXz(
+  path: string,
+  pieces: SourcePiece[],
+  onInput: ((bytes: number) => void) | undefined,
+  allCores: boolean,
+): AsyncGenerator<Uint8Array> {
   const xz = systemXz();
   if (!xz) throw new Error('xz is not installed');
   // --no-warn: a file xz decodes with a warning only (a check type it cannot verify) is decoded.
-  const child = spawn(xz, ['--decompress', '--stdout', '--quiet', '--no-warn'], { stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+  // --threads=0: xz >= 5.4 decodes the blocks of a multi-block stream in parallel (one per core).
+  const args = ['--decompress', '--stdout', '--quiet', '--no-warn', ...(allCores ? ['--threads=0'] : [])];
+  const child = spawn(xz, args, { stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
   let stderr = '';
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (t: string) => void (stderr = (stderr + t).slice(-2000)));

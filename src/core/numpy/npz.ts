@@ -2,9 +2,10 @@ import { Readable } from 'node:stream';
 import * as yauzl from 'yauzl';
 import * as yazl from 'yazl';
 import { InputError, inputErrorFromFs } from '../errors';
-import { createAtomicWriteStream, type AtomicWriteStream } from '../io/atomicFile';
+import { createAtomicWriteStream, writeFileAtomic, type AtomicWriteStream } from '../io/atomicFile';
 import type { NdArray } from './ndarray';
 import { encodeNpy, encodeNpyHeader, NpyRowReader, readNpyWhole } from './npy';
+import { storedZip, storedZipFits, type ZipEntry } from './storedZip';
 
 /*
  * .npz files: a zip of `<name>.npy` entries (np.savez stores them, np.savez_compressed deflates
@@ -95,11 +96,20 @@ export class NpzWriter {
   }
 }
 
-/** Writes arrays into one .npz (np.savez layout). */
+/** Archives up to this size are built in memory and written at once (np.savez's cost, no per-entry streaming). */
+const IN_MEMORY_NPZ = 64 << 20;
+
+/** Writes arrays into one .npz (np.savez layout): temporary name, then rename. */
 export async function writeNpz(path: string, arrays: Iterable<[string, NdArray]>, options: { compress?: boolean } = {}): Promise<void> {
+  const list = [...arrays];
+  const entries: ZipEntry[] = list.map(([name, a]) => ({ name: `${name}.npy`, parts: [encodeNpyHeader(a.dtype, a.shape), a.bytes] }));
+  if (!options.compress && new Set(entries.map((e) => e.name)).size === entries.length && storedZipFits(entries, IN_MEMORY_NPZ)) {
+    await writeFileAtomic(path, storedZip(entries));
+    return;
+  }
   const w = await NpzWriter.create(path, options);
   try {
-    for (const [name, a] of arrays) w.add(name, a);
+    for (const [name, a] of list) w.add(name, a);
   } catch (err) {
     await w.abort();
     throw err;

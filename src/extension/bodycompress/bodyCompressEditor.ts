@@ -7,6 +7,7 @@ import { errorDetail } from '../../core/errors';
 import { log } from '../kit/log';
 import { bytesParam, intOrNullParam, intParam } from '../kit/requestParams';
 import { BodyCompressSession } from './bodyCompressSession';
+import { compareHostHandlers, connectComparison } from './compareCommand';
 import { exportBodyCompressFrames } from './exportCommand';
 import { addBodyCompressEditor, markBodyCompressEditorActive, removeBodyCompressEditor, type BodyCompressEditorHandle } from './openEditors';
 import { saveBodyCompressScreenshot } from './screenshotCommand';
@@ -88,6 +89,7 @@ export function registerBodyCompressEditor(context: vscode.ExtensionContext): vs
           void exportBodyCompressFrames(editor.uri, { range: { start, end, step: 1 } });
           return null;
         },
+        ...compareHostHandlers,
       },
       connect: (editor) => {
         const { session } = editor.session;
@@ -102,6 +104,7 @@ export function registerBodyCompressEditor(context: vscode.ExtensionContext): vs
         facesListeners.add(facesChanged);
         const unsubscribe = [session.onIndex((s) => editor.emit('index', s)), session.onReload(() => editor.emit('reloaded', null))];
         return [
+          connectComparison(editor.panel, (c) => editor.emit('compare', c)),
           editor.panel.onDidChangeViewState(() => markBodyCompressEditorActive(handle)),
           new vscode.Disposable(() => {
             unsubscribe.forEach((u) => u());

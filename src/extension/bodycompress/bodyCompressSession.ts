@@ -2,13 +2,16 @@ import { basename } from 'node:path';
 import { openBodyCompress, type BodyCompressFile, type OpenOptions } from '../../core/bodycompress/reader';
 import { cameraView } from '../../core/bodycompress/camera';
 import { DEFAULT_FPS } from '../../core/bodycompress/defaults';
+import { fileStatus } from '../../core/bodycompress/fileStatus';
 import type { BodyFrame } from '../../core/bodycompress/frame';
 import { asNumber, dictGet, toJsonValue, type PyValue } from '../../core/bodycompress/pyValues';
+import { valueTree } from '../../core/bodycompress/valueView';
 import { InputError, errorMessage } from '../../core/errors';
 import { NdArray } from '../../core/numpy/ndarray';
 import type { Loaded } from '../../protocol/common';
 import type { BodyCompressIndexState, BodyCompressOpened, BodyCompressRequests } from '../../protocol/bodyCompressProtocol';
 import { frameForWebview } from './bodyCompressFrameData';
+import { trajectoryRequest } from './trajectoryRequest';
 import { boolParam, frameParam, intParam, ParamError } from '../kit/requestParams';
 import type { SessionHandlers } from '../kit/sessionHandlers';
 
@@ -27,7 +30,7 @@ export const EDITOR_READER_OPTIONS: OpenOptions = { cacheBytes: 64 << 20, prefet
 export type OpenFile = (path: string, options: OpenOptions) => Promise<BodyCompressFile>;
 
 /** Requests a session answers (the rest need VS Code itself). */
-type Handlers = SessionHandlers<BodyCompressRequests, 'open' | 'frame' | 'personCounts'>;
+type Handlers = SessionHandlers<BodyCompressRequests, 'open' | 'frame' | 'personCounts' | 'trajectory'>;
 
 /** One opening of the file: the reader and what the editor learned from it. */
 interface Opening {
@@ -84,6 +87,7 @@ export class BodyCompressSession {
         fpsFromFile: fpsOk,
         worldUp: worldUpOf(metadata, first),
         metadata: metadataJson(metadata),
+        metadataView: valueTree('', metadata),
         index: this.indexStateOf(o.value),
         firstFrame: first ? this.webviewFrame(first, true) : null,
         firstFrameError: firstError,
@@ -128,7 +132,16 @@ export class BodyCompressSession {
       const from = intParam(params, 'from', 0, o.counted);
       return o.persons.slice(from, o.counted);
     },
+    trajectory: async (params) => {
+      const o = await this.opening();
+      return trajectoryRequest(o.file, params);
+    },
   };
+
+  /** The open reader, for passes over the frames of its own (a comparison's distances). */
+  async reader(): Promise<BodyCompressFile> {
+    return (await this.opening()).file;
+  }
 
   /** Closes the reader and opens the file again (after it changed on disk); listeners are told. */
   reload(): Promise<void> {
@@ -225,7 +238,11 @@ export class BodyCompressSession {
     this.countPersons(o);
     const p = o.file.indexProgress;
     const fraction = p.done ? 1 : p.totalCompressedBytes > 0 ? Math.min(1, p.compressedBytes / p.totalCompressedBytes) : 0;
-    return { frames: p.frames, done: p.done, fraction, maxPersons: o.maxPersons, error: p.error?.message ?? null };
+    const status = fileStatus(this.path, o.file.fileSize, o.file.head, p);
+    // Every frame the header announces is there (only the container's end is cut): no frame is missing.
+    const claimed = o.file.claimedFrames;
+    const error = p.error && !(claimed !== null && p.frames >= claimed) ? p.error.message : null;
+    return { frames: p.frames, done: p.done, fraction, maxPersons: o.maxPersons, error, status };
   }
 }
 

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { plural } from '../../core/plural';
 import { basename } from 'node:path';
 import {
   defaultCompressOutput,
@@ -210,7 +211,10 @@ export async function compressToBodyCompress(arg?: unknown): Promise<void> {
     },
   );
   const frames = frameCount(input, roles);
-  const action = { label: 'Compress', detail: () => `${frames ?? '?'} frames in ${unit === 'm' ? 'metres' : 'millimetres'} → ${basename(s.out)}` };
+  const action = {
+    label: 'Compress',
+    detail: () => `${frames === null ? '? frames' : plural(frames, 'frame')} in ${unit === 'm' ? 'metres' : 'millimetres'} → ${basename(s.out)}`,
+  };
   const confirmed = await review(`${TITLE}: ${basename(path)}`, action, [...writeSettingLines(s), metadataLine]);
   if (!confirmed || !(await confirmOutput(s))) return;
 

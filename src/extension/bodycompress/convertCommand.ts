@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import { RENDERME360_FPS } from '../../core/bodycompress/defaults';
 import { defaultConvertOutput, openSmcConversion, type SmcConversion } from '../../core/bodycompress/fromSmc';
 import type { PyDict } from '../../core/bodycompress/pyValues';
+import { plural } from '../../core/plural';
 import { writeFrames } from '../../core/bodycompress/writeFrames';
 import { VIEW_TYPES } from '../ids';
 import { confirmOutput, openInBodyCompressEditor, writeProgressText, writeSettingLines, writeSettingsFor } from './compressCommand';
@@ -11,9 +12,11 @@ const TITLE = 'Convert SMC Performance to BodyCompress';
 
 function contents(c: SmcConversion): string {
   const what =
-    c.kind === 'flame' ? `FLAME mesh (${c.vertexCount} vertices) and ${c.jointCount} 3D keypoints` : `${c.jointCount} 3D keypoints (no FLAME in this part)`;
+    c.kind === 'flame'
+      ? `FLAME mesh (${plural(c.vertexCount, 'vertex', 'vertices')}) and ${plural(c.jointCount, '3D keypoint')}`
+      : `${plural(c.jointCount, '3D keypoint')} (no FLAME in this part)`;
   const gaps = c.missing.flame.length + c.missing.keypoints3d.length;
-  return `${c.performance}: ${what}, ${c.total} frames${gaps ? `, ${gaps} gaps (empty in the output)` : ''}`;
+  return `${c.performance}: ${what}, ${plural(c.total, 'frame')}${gaps ? `, ${plural(gaps, 'gap')} (empty in the output)` : ''}`;
 }
 
 /** Convert SMC Performance to BodyCompress…: FLAME vertices / 3D keypoints of a performance → .xz, then opens it. */

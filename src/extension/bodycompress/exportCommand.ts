@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { stat } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import {
   ALL_FRAMES,
@@ -10,10 +11,26 @@ import {
   type FrameRange,
 } from '../../core/bodycompress/exportFrames';
 import { probeBodyCompress } from '../../core/bodycompress/probe';
+import { plural } from '../../core/plural';
+import { TEMPLATE_FACES_SETTING, TemplateFacesLibrary } from './templateFaces';
 import { VIEW_TYPES } from '../ids';
 import { choiceSetting, commandInput, displayPath, review, runJob, showInputProblem, textSetting } from '../kit/commandUi';
 
 const TITLE = 'Export Frames';
+
+/**
+ * The template faces the editor draws bodies of `vertexCount` vertices with (the
+ * `bodyCapture.templateFaces` setting), or null when none are set or they do not fit.
+ */
+async function templateFacesFor(path: string, vertexCount: number): Promise<Uint32Array | null> {
+  const uri = vscode.Uri.file(path);
+  const folder = vscode.workspace.getWorkspaceFolder(uri) ?? vscode.workspace.workspaceFolders?.[0];
+  const setting = vscode.workspace.getConfiguration('bodyCapture').get<unknown>(TEMPLATE_FACES_SETTING);
+  const faces = await new TemplateFacesLibrary().facesFor(setting, vertexCount, folder?.uri.fsPath ?? null);
+  if (faces.status === 'error')
+    void vscode.window.showWarningMessage(`Meshes of ${vertexCount.toLocaleString('en-US')} vertices are exported without faces: ${faces.message}`);
+  return faces.status === 'ok' ? faces.indices : null;
+}
 
 /** Frames of `range` a file of `length` frames has. */
 function framesIn(range: FrameRange, length: number): number {
@@ -36,7 +53,13 @@ export async function exportBodyCompressFrames(arg?: unknown, preset: { range?: 
   const failure = `Cannot export frames of ${basename(path)}`;
   let length: number | null;
   try {
-    length = (await probeBodyCompress(path)).length;
+    const probe = await probeBodyCompress(path);
+    length = probe.length;
+    // No frames (finalized empty, or cut where its frames start): nothing to offer.
+    if (length === 0 || (probe.dataStart !== null && (await stat(path)).size <= probe.dataStart)) {
+      void vscode.window.showInformationMessage(`${basename(path)} holds no frames: there is nothing to export.`);
+      return;
+    }
   } catch (err) {
     showInputProblem(failure, err);
     return;
@@ -57,8 +80,8 @@ export async function exportBodyCompressFrames(arg?: unknown, preset: { range?: 
       (f) => (s.format = f),
       [
         { value: 'npz', description: 'one .npz per frame with every array (what Compress reads back)' },
-        { value: 'ply', description: 'one binary PLY point cloud per person and frame (vertices, mm)' },
-        { value: 'obj', description: 'one OBJ per person and frame (vertices, mm)' },
+        { value: 'ply', description: 'one binary PLY per person and frame (vertices, mm; with the template faces when set)' },
+        { value: 'obj', description: 'one OBJ per person and frame (vertices, mm; with the template faces when set)' },
       ],
     ),
     {
@@ -75,12 +98,18 @@ export async function exportBodyCompressFrames(arg?: unknown, preset: { range?: 
       },
     },
   ];
-  const action = { label: 'Export', detail: () => `${count() ?? 'all'} frames as ${s.format} → ${displayPath(s.dir)}` };
+  const action = {
+    label: 'Export',
+    detail: () => {
+      const c = count();
+      return `${c === null ? 'all frames' : plural(c, 'frame')} as ${s.format} → ${displayPath(s.dir)}`;
+    },
+  };
   if (!(await review(`${TITLE}: ${basename(path)}`, action, settings))) return;
   const existing = await existingExportFiles(s.dir, s.format);
   if (existing.length > 0) {
     const answer = await vscode.window.showWarningMessage(
-      `${displayPath(s.dir)} already holds ${existing.length} exported file${existing.length === 1 ? '' : 's'}.`,
+      `${displayPath(s.dir)} already holds ${plural(existing.length, 'exported file')}.`,
       { modal: true, detail: 'Files with the same names will be replaced.' },
       'Replace',
     );
@@ -92,6 +121,7 @@ export async function exportBodyCompressFrames(arg?: unknown, preset: { range?: 
       format: s.format,
       range: s.range,
       signal,
+      faces: (vertexCount) => templateFacesFor(path, vertexCount),
       onProgress: (p) => progress.report(`frame ${p.frame}${expected ? ` (${p.frames} of ${expected})` : ''}`, expected ? p.frames / expected : null),
     }),
   );
@@ -99,9 +129,11 @@ export async function exportBodyCompressFrames(arg?: unknown, preset: { range?: 
   // Keys of the file that cannot name an .npz member were not exported: say so, as the CLI does.
   const notes = result.leftOut;
   if (notes.length > 0)
-    void vscode.window.showWarningMessage(`${notes.slice(0, 3).join('. ')}${notes.length > 3 ? `. ${notes.length - 3} more keys were left out` : ''}.`);
+    void vscode.window.showWarningMessage(
+      `${notes.slice(0, 3).join('. ')}${notes.length > 3 ? `. ${plural(notes.length - 3, 'more key was', 'more keys were')} left out` : ''}.`,
+    );
   const reveal = await vscode.window.showInformationMessage(
-    `Exported ${result.frames} frame${result.frames === 1 ? '' : 's'} (${result.files} files) to ${displayPath(s.dir)}`,
+    `Exported ${plural(result.frames, 'frame')} (${plural(result.files, 'file')}) to ${displayPath(s.dir)}`,
     'Reveal in Explorer',
   );
   if (reveal) await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(s.dir));

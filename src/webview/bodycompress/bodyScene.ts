@@ -1,9 +1,13 @@
 import * as THREE from 'three';
 import type { BodyCompressCamera, BodyCompressFrame, BodyCompressPerson } from '../../protocol/bodyCompressProtocol';
-import { Scene3d, themeColor } from '../common/scene3d';
+import { Scene3d, themeColor, type CameraPose } from '../common/scene3d';
 import { colorize } from './colorMap';
+import { framingPoints, robustBounds } from './robustBounds';
+import { jointRadius } from './markerSize';
 import { bonesFor } from './skeleton';
 import type { BodyCompressViewState } from './state';
+import { cameraImageCaption, cameraImageLines } from './cameraImage';
+import { presetDirection, type ViewPreset } from './viewPresets';
 
 /** Theme chart colours for person slots 0, 1, 2, …, repeated (a little lighter) after six. */
 export const SLOT_COLOURS: [string, string][] = [
@@ -17,13 +21,18 @@ export const SLOT_COLOURS: [string, string][] = [
 
 /** Points are in millimetres (BodyCompress); the scene is in metres so the grid reads naturally. */
 const MM = 0.001;
-/** Radius of a joint sphere, mm. */
-const JOINT_RADIUS = 22;
-/** Size of a vertex point on screen, pixels. */
+/** Size of a vertex point on screen, pixels (times the marker scale). */
 const POINT_SIZE = 3;
+/** Distance of the drawn image plane from the camera, mm (beyond the view's 1 cm near plane). */
+const IMAGE_PLANE_DEPTH = 50;
+/** A person is picked by a double-click this close to one of its points, pane pixels. */
+const PICK_DISTANCE = 24;
 
 /** What to draw: the page's toggles, and the person slots that are hidden. */
-export type DisplayOptions = Pick<BodyCompressViewState, 'mesh' | 'joints' | 'skeleton' | 'uncertainty' | 'camera' | 'throughCamera' | 'grid'> & {
+export type DisplayOptions = Pick<
+  BodyCompressViewState,
+  'mesh' | 'joints' | 'skeleton' | 'uncertainty' | 'camera' | 'throughCamera' | 'grid' | 'wireframe' | 'markerScale'
+> & {
   hidden: ReadonlySet<number>;
 };
 
@@ -39,6 +48,14 @@ export class BodyScene {
   private readonly root = new THREE.Group();
   private readonly slots: PersonSlot[] = [];
   private readonly frustum = new THREE.LineSegments(new THREE.BufferGeometry(), new THREE.LineBasicMaterial());
+  /** Through the camera: its image border and principal point, and the frame's 2D boxes, on the image plane. */
+  private readonly imageFrame = new THREE.LineSegments(new THREE.BufferGeometry(), new THREE.LineBasicMaterial({ depthTest: false, transparent: true }));
+  private readonly imageBoxes = new THREE.LineSegments(
+    new THREE.BufferGeometry(),
+    new THREE.LineBasicMaterial({ depthTest: false, transparent: true, vertexColors: true }),
+  );
+  /** Joint sphere radius (mm, from the data's scale) and what it was measured for (joint and vertex counts). */
+  private markers = { radius: 0, key: '' };
   private faces: { vertexCount: number; indices: THREE.BufferAttribute } | null = null;
   private frame: BodyCompressFrame | null = null;
   private gridPlaced = false;
@@ -59,7 +76,13 @@ export class BodyScene {
     this.root.scale.setScalar(MM);
     this.frustum.material.color = new THREE.Color(themeColor('--vscode-editorLineNumber-activeForeground', '#c6c6c6'));
     this.frustum.frustumCulled = false;
-    this.root.add(this.frustum);
+    this.imageFrame.material.color = this.frustum.material.color;
+    for (const o of [this.imageFrame, this.imageBoxes]) {
+      o.frustumCulled = false;
+      o.renderOrder = 2;
+      o.visible = false;
+    }
+    this.root.add(this.frustum, this.imageFrame, this.imageBoxes);
     // Light that comes from the viewer, so a mesh is lit from wherever it is looked at.
     const light = new THREE.DirectionalLight(0xffffff, 1.6);
     light.position.set(0.3, 0.6, 1);
@@ -69,6 +92,11 @@ export class BodyScene {
 
   get element(): HTMLElement {
     return this.scene3d.element;
+  }
+
+  /** Adds a layer drawn in the bodies' coordinates (mm), such as trails or a compared file (bodyTools.ts). */
+  addLayer(layer: THREE.Object3D): void {
+    this.root.add(layer);
   }
 
   /** Template faces for bodies of `vertexCount` vertices (null: none, points are drawn). */
@@ -88,8 +116,12 @@ export class BodyScene {
     const mesh = this.meshFor(frame, options);
     const faces = mesh ? this.faces!.indices : null;
     const bones = bonesFor(frame.jointCount);
+    this.measureMarkers(frame);
+    const radius = this.markers.radius * options.markerScale;
+    const pointSize = Math.max(1, POINT_SIZE * options.markerScale);
     frame.persons.forEach((person, i) => {
       const slot = (this.slots[i] ??= this.addSlot(i));
+      slot.style(radius, pointSize, options.wireframe);
       slot.update(person, frame.vertexCount, frame.jointCount, faces, bones, options, uncertaintyMax);
       slot.group.visible = !options.hidden.has(i);
     });
@@ -110,13 +142,12 @@ export class BodyScene {
    */
   fit(): void {
     if (!this.scene3d.ok || !this.frame) return;
-    const bodies = this.slots
-      .filter((s) => s.group.visible)
-      .map((s) => s.body)
-      .filter((b): b is THREE.Object3D => b !== null);
     const b = this.bodyBounds();
-    if (bodies.length === 0 || !b) return;
-    this.scene3d.fit(bodies, 1.15, this.viewDirection(b.centre));
+    if (!b) return;
+    // The people's points without garbage and outliers (robustBounds), not every vertex drawn.
+    const points: THREE.Vector3[] = [];
+    for (let i = 0; i + 2 < b.sample.length; i += 3) points.push(new THREE.Vector3(b.sample[i]! * MM, b.sample[i + 1]! * MM, b.sample[i + 2]! * MM));
+    this.scene3d.fitPoints(points, 1.15, this.viewDirection(b.centre));
     this.autoFit = true;
     this.followed = b.box;
   }
@@ -147,25 +178,16 @@ export class BodyScene {
   }
 
   /**
-   * The visible people's vertices: their box and centre (metres), how far the lowest one lies
-   * below the centre along up, and the box's diagonal; null without visible vertices.
+   * The visible people's points (vertices, else joints) without garbage and outliers: their box
+   * and centre (metres), how far the lowest one lies below the centre along up, the box's
+   * diagonal, and a sample of the points kept (mm); null without visible points.
    */
-  private bodyBounds(): { box: THREE.Box3; centre: THREE.Vector3; low: number; size: number } | null {
-    const people = (this.frame?.persons ?? []).filter((p, i) => p.vertices?.length && this.slots[i]?.group.visible).map((p) => p.vertices!);
-    if (people.length === 0) return null;
-    const min = new THREE.Vector3(Infinity, Infinity, Infinity);
-    const max = new THREE.Vector3(-Infinity, -Infinity, -Infinity);
-    const p = new THREE.Vector3();
-    for (const v of people) {
-      for (let i = 0; i + 2 < v.length; i += 3) {
-        p.set(v[i]!, v[i + 1]!, v[i + 2]);
-        if (Number.isFinite(p.x + p.y + p.z)) {
-          min.min(p);
-          max.max(p);
-        }
-      }
-    }
-    if (!Number.isFinite(min.x)) return null;
+  private bodyBounds(): { box: THREE.Box3; centre: THREE.Vector3; low: number; size: number; sample: Float32Array } | null {
+    const people = (this.frame?.persons ?? []).filter((_, i) => this.slots[i]?.group.visible).map(framingPoints);
+    const r = robustBounds(people.filter((v): v is Float32Array => v !== null));
+    if (!r) return null;
+    const min = new THREE.Vector3(...r.min);
+    const max = new THREE.Vector3(...r.max);
     const centre = min
       .clone()
       .add(max)
@@ -176,7 +198,13 @@ export class BodyScene {
       corner.set(k & 1 ? max.x : min.x, k & 2 ? max.y : min.y, k & 4 ? max.z : min.z).multiplyScalar(MM);
       low = Math.min(low, corner.sub(centre).dot(this.up));
     }
-    return { box: new THREE.Box3(min.clone().multiplyScalar(MM), max.clone().multiplyScalar(MM)), centre, low, size: max.distanceTo(min) * MM };
+    return {
+      box: new THREE.Box3(min.clone().multiplyScalar(MM), max.clone().multiplyScalar(MM)),
+      centre,
+      low,
+      size: max.distanceTo(min) * MM,
+      sample: r.sample,
+    };
   }
 
   dispose(): void {
@@ -186,10 +214,7 @@ export class BodyScene {
   // ----------------------------------------------------------------------------------------------
 
   private addSlot(i: number): PersonSlot {
-    const [variable, fallback] = SLOT_COLOURS[i % SLOT_COLOURS.length]!;
-    const colour = new THREE.Color(themeColor(variable, fallback));
-    if (i >= SLOT_COLOURS.length) colour.offsetHSL(0, 0, 0.15 * Math.floor(i / SLOT_COLOURS.length));
-    const slot = new PersonSlot(colour);
+    const slot = new PersonSlot(this.slotColour(i));
     this.root.add(slot.group);
     return slot;
   }
@@ -213,7 +238,123 @@ export class BodyScene {
     this.frustum.visible = !!cam && options.camera && !options.throughCamera;
     if (cam && this.frustum.visible) this.frustum.geometry.setFromPoints(frustumLines(cam, this.frustumDepth(cam)));
     this.scene3d.lookThrough(cam && options.throughCamera ? posedCamera(cam) : null);
-    this.element.dataset.view = this.scene3d.lookingThrough ? 'camera' : 'orbit';
+    const through = this.scene3d.lookingThrough;
+    this.imageFrame.visible = this.imageBoxes.visible = through && !!cam;
+    if (cam && through) this.updateImageLines(cam);
+    this.element.dataset.view = through ? 'camera' : 'orbit';
+  }
+
+  /** What the view says about the camera image it looks through ('' when it does not). */
+  get caption(): string {
+    const cam = this.frame?.camera;
+    return cam && this.scene3d.lookingThrough ? cameraImageCaption(cam, (this.frame?.boxes?.length ?? 0) / 5) : '';
+  }
+
+  /** The image border, principal point and boxes, a few centimetres in front of the camera (inside its near plane's reach). */
+  private updateImageLines(cam: BodyCompressCamera): void {
+    const box = this.scene3d.imageBox;
+    const lines = cameraImageLines(cam, this.frame?.boxes ?? null, IMAGE_PLANE_DEPTH, box ? box.scale : 1);
+    this.imageFrame.geometry.setAttribute('position', new THREE.Float32BufferAttribute(lines.frame, 3));
+    const g = this.imageBoxes.geometry;
+    g.setAttribute('position', new THREE.Float32BufferAttribute(lines.boxes, 3));
+    const colours = new Float32Array(lines.boxes.length);
+    lines.boxOwner.forEach((person, k) => {
+      const c = this.slotColour(person);
+      colours.set([c.r, c.g, c.b, c.r, c.g, c.b], k * 6);
+    });
+    g.setAttribute('color', new THREE.Float32BufferAttribute(colours, 3));
+    this.element.dataset.boxes = String(lines.boxOwner.length / 4);
+  }
+
+  /** Measures the marker size once per joint and vertex count (not per frame), from the first person with points. */
+  private measureMarkers(frame: BodyCompressFrame): void {
+    const key = `${frame.jointCount}/${frame.vertexCount}`;
+    if (key === this.markers.key) return;
+    const p = frame.persons.find((x) => (x.joints?.length ?? 0) > 0 || (x.vertices?.length ?? 0) > 0);
+    if (!p) return;
+    this.markers = { radius: jointRadius(p.joints, p.vertices), key };
+    this.element.dataset.jointRadius = this.markers.radius.toFixed(2);
+  }
+
+  /**
+   * Looks at the visible people from the front, side or top (fitted), or from where the frame's
+   * camera stands (along its axis); the user's view from then on.
+   */
+  viewFrom(preset: ViewPreset): void {
+    const b = this.bodyBounds();
+    if (!this.scene3d.ok || !b) return;
+    const cam = this.frame?.camera ?? null;
+    if (preset === 'camera' && cam) {
+      const p = posedCamera(cam);
+      const axis = new THREE.Vector3(0, 0, -1).applyQuaternion(p.quaternion);
+      const distance = Math.max(0.1, b.centre.clone().sub(p.position).dot(axis));
+      this.scene3d.view = { position: p.position.toArray(), target: p.position.clone().addScaledVector(axis, distance).toArray() };
+    } else {
+      const towardsCamera = cam ? new THREE.Vector3(...(cam.loc as [number, number, number])).multiplyScalar(MM).sub(b.centre) : null;
+      const from = presetDirection(preset === 'camera' ? 'front' : preset, this.up, towardsCamera, this.horizontal());
+      this.scene3d.fitPoints(boxCorners(b.box), 1.1, from);
+    }
+    this.autoFit = false;
+    this.scene3d.viewChanged();
+  }
+
+  /** The visible person drawn nearest to pane pixel (x, y) (as `toPane` projects), within a few pixels of one of its points; null if none is. */
+  personAt(x: number, y: number, toPane = (p: THREE.Vector3, out: THREE.Vector2) => this.scene3d.toPane(p, out)): number | null {
+    if (!this.scene3d.ok || !this.frame) return null;
+    let best: { person: number; d: number } | null = null;
+    const p = new THREE.Vector3();
+    const at = new THREE.Vector2();
+    this.root.updateWorldMatrix(true, false);
+    this.frame.persons.forEach((person, i) => {
+      if (!this.slots[i]?.group.visible) return;
+      for (const points of [person.vertices, person.joints]) {
+        if (!points) continue;
+        // A few thousand points per person are plenty to find which one is under the pointer.
+        const step = 3 * Math.max(1, Math.floor(points.length / 3 / 4000));
+        for (let k = 0; k + 2 < points.length; k += step) {
+          p.set(points[k]!, points[k + 1]!, points[k + 2]).multiplyScalar(MM);
+          if (!Number.isFinite(p.x + p.y + p.z)) continue;
+          toPane(p, at);
+          const d = Math.hypot(at.x - x, at.y - y);
+          if (d <= PICK_DISTANCE && (!best || d < best.d)) best = { person: i, d };
+        }
+      }
+    });
+    return (best as { person: number } | null)?.person ?? null;
+  }
+
+  /** Frames one person (double-click), keeping the direction the view looks from. */
+  focus(person: number): void {
+    const points = this.frame?.persons[person];
+    if (!this.scene3d.ok || !points) return;
+    const corners: THREE.Vector3[] = [];
+    const min = new THREE.Vector3(Infinity, Infinity, Infinity);
+    const max = new THREE.Vector3(-Infinity, -Infinity, -Infinity);
+    const p = new THREE.Vector3();
+    for (const v of [points.vertices, points.joints]) {
+      for (let k = 0; v && k + 2 < v.length; k += 3) {
+        p.set(v[k]!, v[k + 1]!, v[k + 2]).multiplyScalar(MM);
+        if (!Number.isFinite(p.x + p.y + p.z)) continue;
+        min.min(p);
+        max.max(p);
+      }
+    }
+    if (!Number.isFinite(min.x)) return;
+    corners.push(...boxCorners(new THREE.Box3(min, max)));
+    const { position, target } = this.scene3d.view;
+    const from = new THREE.Vector3(...position).sub(new THREE.Vector3(...target));
+    this.scene3d.fitPoints(corners, 1.15, from.lengthSq() > 0 ? from : undefined);
+    this.autoFit = false;
+    this.element.dataset.focused = String(person);
+    this.scene3d.viewChanged();
+  }
+
+  /** The colour of person slot `i` (as drawn). */
+  private slotColour(i: number): THREE.Color {
+    const [variable, fallback] = SLOT_COLOURS[i % SLOT_COLOURS.length]!;
+    const colour = new THREE.Color(themeColor(variable, fallback));
+    if (i >= SLOT_COLOURS.length) colour.offsetHSL(0, 0, 0.15 * Math.floor(i / SLOT_COLOURS.length));
+    return colour;
   }
 
   /** Frustum depth: a fifth of the way to the people, at least 20 cm. */
@@ -248,8 +389,14 @@ function frustumLines(cam: BodyCompressCamera, depth: number): THREE.Vector3[] {
   return lines;
 }
 
-/** A three.js pose for an OpenCV camera (x right, y down, looking along +z) in the scene's metres. */
-function posedCamera(cam: BodyCompressCamera): { position: THREE.Vector3; quaternion: THREE.Quaternion; fov: number } {
+/** The eight corners of a box. */
+function boxCorners(box: THREE.Box3): THREE.Vector3[] {
+  const { min, max } = box;
+  return Array.from({ length: 8 }, (_, k) => new THREE.Vector3(k & 1 ? max.x : min.x, k & 2 ? max.y : min.y, k & 4 ? max.z : min.z));
+}
+
+/** A three.js pose for an OpenCV camera (x right, y down, looking along +z) in the scene's metres, with its intrinsics. */
+function posedCamera(cam: BodyCompressCamera): CameraPose {
   const R = cam.R;
   // Camera-to-world axes are the rows of R; three.js cameras look along -z with y up.
   const x = new THREE.Vector3(R[0], R[1], R[2]);
@@ -258,7 +405,8 @@ function posedCamera(cam: BodyCompressCamera): { position: THREE.Vector3; quater
   const quaternion = new THREE.Quaternion().setFromRotationMatrix(new THREE.Matrix4().makeBasis(x, y, z));
   const fy = cam.K[4]! || 1;
   const fov = THREE.MathUtils.radToDeg(2 * Math.atan(cam.imageSize[1] / 2 / fy));
-  return { position: new THREE.Vector3(...(cam.loc as [number, number, number])).multiplyScalar(MM), quaternion, fov };
+  const [width, height] = cam.imageSize;
+  return { position: new THREE.Vector3(...(cam.loc as [number, number, number])).multiplyScalar(MM), quaternion, fov, intrinsics: { K: cam.K, width, height } };
 }
 
 /** One person slot (index in the frame): its points or mesh, joints and bones, reused across frames. */
@@ -273,6 +421,7 @@ class PersonSlot {
   private readonly pointsMaterial: THREE.PointsMaterial;
   private readonly meshMaterial: THREE.MeshStandardMaterial;
   private indexSet: THREE.BufferAttribute | null = null;
+  private jointRadius = 1;
 
   constructor(colour: THREE.Color) {
     this.pointsMaterial = new THREE.PointsMaterial({ color: colour, size: POINT_SIZE, sizeAttenuation: false });
@@ -281,8 +430,9 @@ class PersonSlot {
     this.mesh = new THREE.Mesh(new THREE.BufferGeometry(), this.meshMaterial);
     // The skeleton is drawn over the body (no depth test), in a darker shade of the person's colour.
     const jointColour = colour.clone().offsetHSL(0, 0, -0.22);
+    // A unit sphere, scaled per joint to the marker radius.
     this.joints = new THREE.InstancedMesh(
-      new THREE.SphereGeometry(JOINT_RADIUS, 12, 8),
+      new THREE.SphereGeometry(1, 12, 8),
       new THREE.MeshBasicMaterial({ color: jointColour, depthTest: false, transparent: true, opacity: 0.95 }),
       64,
     );
@@ -292,9 +442,17 @@ class PersonSlot {
     this.group.add(this.points, this.mesh, this.joints, this.bones);
   }
 
+  /** Marker sizes (joint radius in mm, point size in pixels) and wireframe; only changes are applied. */
+  style(jointRadius: number, pointSize: number, wireframe: boolean): void {
+    this.jointRadius = jointRadius;
+    if (this.pointsMaterial.size !== pointSize) this.pointsMaterial.size = pointSize;
+    if (this.meshMaterial.wireframe !== wireframe) this.meshMaterial.wireframe = wireframe;
+  }
+
   /** What is drawn of the body now (points or mesh), or null. */
   get body(): THREE.Object3D | null {
-    return this.mesh.visible ? this.mesh : this.points.visible ? this.points : null;
+    // Joints stand for the body in files that hold only joints.
+    return this.mesh.visible ? this.mesh : this.points.visible ? this.points : this.joints.visible ? this.joints : null;
   }
 
   update(
@@ -317,6 +475,14 @@ class PersonSlot {
     for (const m of [this.pointsMaterial, this.meshMaterial]) {
       if (m.vertexColors !== coloured) {
         m.vertexColors = coloured;
+        // Vertex colours are multiplied by the material's: white while the colour map shows, so colours match its legend.
+        if (coloured) {
+          (m.userData as { base?: THREE.Color }).base ??= m.color.clone();
+          m.color.set(0xffffff);
+        } else {
+          const base = (m.userData as { base?: THREE.Color }).base;
+          if (base) m.color.copy(base);
+        }
         m.needsUpdate = true;
       }
     }
@@ -365,7 +531,8 @@ class PersonSlot {
       this.group.add(grown);
     }
     const m = new THREE.Matrix4();
-    for (let k = 0; k < n; k++) this.joints.setMatrixAt(k, m.makeTranslation(j[k * 3]!, j[k * 3 + 1]!, j[k * 3 + 2]!));
+    const r = this.jointRadius;
+    for (let k = 0; k < n; k++) this.joints.setMatrixAt(k, m.makeScale(r, r, r).setPosition(j[k * 3]!, j[k * 3 + 1]!, j[k * 3 + 2]!));
     this.joints.count = n;
     this.joints.instanceMatrix.needsUpdate = true;
   }

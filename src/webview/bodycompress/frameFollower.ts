@@ -2,8 +2,13 @@ import type { BodyCompressFrame } from '../../protocol/bodyCompressProtocol';
 import type { PlaybackController } from '../common/playbackController';
 import type { FrameLoader } from './frameLoader';
 
-/** Frame requests on their way at once while playing (more only queue up in the channel). */
-const PLAY_IN_FLIGHT = 3;
+/**
+ * Frame requests on their way at once while playing: enough to cover a round trip with one frame
+ * each (fewer would make playback skip frames even when the host keeps up: with 3 in flight and a
+ * 150 ms round trip, at most 20 frames a second arrive), and a bound so a slow host is not flooded.
+ */
+const PLAY_IN_FLIGHT_MIN = 3;
+const PLAY_IN_FLIGHT_MAX = 12;
 
 /** Where the frames go: the page draws them, or says why one cannot be shown. */
 export interface FrameSink {
@@ -70,8 +75,9 @@ export class FrameFollower {
     // Ask for what will be due when the answer arrives, spaced so that what arrives can be shown.
     const perFrameMs = 1000 / (p.fps * p.speed);
     const lead = Math.ceil(loader.latencyMs / perFrameMs);
-    const stride = Math.max(1, Math.ceil(loader.latencyMs / PLAY_IN_FLIGHT / perFrameMs));
-    for (let k = 0; k < 2 * PLAY_IN_FLIGHT && loader.pending < PLAY_IN_FLIGHT; k++) {
+    const inFlight = Math.min(PLAY_IN_FLIGHT_MAX, Math.max(PLAY_IN_FLIGHT_MIN, lead + 1));
+    const stride = Math.max(1, Math.ceil(loader.latencyMs / inFlight / perFrameMs));
+    for (let k = 0; k < 2 * inFlight && loader.pending < inFlight; k++) {
       let next = Math.max(f + lead, this.playRequested + stride);
       if (next >= p.available) {
         // Past the end: from the start again when looping over a fully indexed file, else stop asking.

@@ -1,7 +1,7 @@
 import '@vscode-elements/elements/dist/vscode-tree/index.js';
 import '@vscode-elements/elements/dist/vscode-tree-item/index.js';
 import '@vscode-elements/elements/dist/vscode-icon/index.js';
-import type { BodyCompressFrame, BodyCompressIndexState, BodyCompressOpened } from '../../protocol/bodyCompressProtocol';
+import type { BodyCompressFrame, BodyCompressIndexState, BodyCompressKeyRow, BodyCompressOpened, ValueView } from '../../protocol/bodyCompressProtocol';
 import { formatBytes } from '../../core/formatBytes';
 import { el } from '../common/dom';
 import { linePlot, type LinePlot } from '../common/linePlot';
@@ -9,8 +9,6 @@ import { fieldTable, table } from '../common/table';
 
 /** Points of the persons-per-frame chart (long files are shown as the most people per bucket). */
 const CHART_POINTS = 600;
-/** Members of a metadata dict or list listed at one level. */
-const MAX_TREE_CHILDREN = 500;
 
 const n = (v: number) => v.toLocaleString('en-US');
 
@@ -29,6 +27,11 @@ export class Inspector {
   private counts = new Int16Array(0);
   private chartFrames = 0;
   private marker = 0;
+  /** The frame section's value spans (null while it shows an error). */
+  private fields: ReturnType<Inspector['frameFields']> | null = null;
+  /** Keys, types and shapes of the key table shown, and its value cells. */
+  private keysLayout = '';
+  private valueCells: HTMLElement[] = [];
 
   constructor(
     private readonly opened: BodyCompressOpened,
@@ -46,7 +49,7 @@ export class Inspector {
       section('File', this.summary),
       section('Frame', this.frameInfo, this.keys),
       section('People per frame', this.chartBox),
-      section('Metadata', metadataTree(opened.metadata, metadataOpen, onMetadataOpen)),
+      section('Metadata', metadataTree(opened.metadataView, metadataOpen, onMetadataOpen)),
     );
     this.setIndex(opened.index);
   }
@@ -68,34 +71,70 @@ export class Inspector {
     this.summary.replaceChildren(fieldTable(fieldsList, { id: 'bodycompress-summary' }));
   }
 
-  /** The frame shown in the 3D view. */
+  /**
+   * The frame shown in the 3D view. While the frame's keys stay the same, stepping and playing
+   * change only the text of the tables, so the inspector keeps its scroll position, open groups
+   * and the column widths the user dragged (a new table would start from the defaults).
+   */
   setFrame(f: BodyCompressFrame, fps: number): void {
     const people = f.persons.length;
-    const rows: [string, HTMLElement | string][] = [
-      ['Frame', el('span', { id: 'frame-number' }, `${n(f.index)} (${(f.index / fps).toFixed(2)} s)`)],
-      ['People', el('span', { id: 'frame-persons' }, String(people))],
-      ['Vertices, joints per person', people ? `${n(f.vertexCount)}, ${n(f.jointCount)}` : '—'],
-      ['First vertex (mm)', el('code', { id: 'first-vertex', class: 'values' }, f.firstVertex ? f.firstVertex.join('  ') : '—')],
-    ];
-    this.frameInfo.replaceChildren(fieldTable(rows));
+    const fields = (this.fields ??= this.frameFields());
+    fields.frame.textContent = `${n(f.index)} (${(f.index / fps).toFixed(2)} s)`;
+    fields.persons.textContent = String(people);
+    fields.sizes.textContent = people ? `${n(f.vertexCount)}, ${n(f.jointCount)}` : '—';
+    fields.firstVertex.textContent = f.firstVertex ? f.firstVertex.join('  ') : '—';
     this.frameInfo.dataset.frame = String(f.index);
-    this.keys.replaceChildren(
-      table(
-        ['Key', 'Type', 'Shape', 'Value'],
-        f.keys.map((k) => [k.key, k.type, k.shape, k.value ? el('code', { class: 'values' }, k.value) : '']),
-        { id: 'frame-keys', class: 'wrap-cells' },
-        ['26%', '14%', '18%', '42%'],
-      ),
-    );
+    this.setKeys(f.keys);
     this.marker = f.index;
     this.chart?.setMarker(f.index);
+  }
+
+  private frameFields(): { frame: HTMLElement; persons: HTMLElement; sizes: HTMLElement; firstVertex: HTMLElement } {
+    const fields = {
+      frame: el('span', { id: 'frame-number' }),
+      persons: el('span', { id: 'frame-persons' }),
+      sizes: el('span', {}),
+      firstVertex: el('code', { id: 'first-vertex', class: 'values' }),
+    };
+    this.frameInfo.replaceChildren(
+      fieldTable([
+        ['Frame', fields.frame],
+        ['People', fields.persons],
+        ['Vertices, joints per person', fields.sizes],
+        ['First vertex (mm)', fields.firstVertex],
+      ]),
+    );
+    return fields;
+  }
+
+  private setKeys(keys: BodyCompressKeyRow[]): void {
+    const layout = keys.map((k) => `${k.key}\u0000${k.type}\u0000${k.shape}\u0000${k.note}`).join('\u0001');
+    if (layout !== this.keysLayout || this.valueCells.length !== keys.length) {
+      this.valueCells = keys.map((k) => el('vscode-table-cell', {}, valueCell(k.value, k.note)));
+      const t = table(
+        ['Key', 'Type', 'Shape', 'Value'],
+        keys.map((k) => [k.key, k.type, k.shape, '']),
+        { id: 'frame-keys', class: 'wrap-cells' },
+        ['20%', '18%', '12%', '50%'],
+      );
+      t.querySelectorAll('vscode-table-row').forEach((row, i) => row.lastElementChild?.replaceWith(this.valueCells[i]!));
+      this.keys.replaceChildren(t);
+      this.keysLayout = layout;
+      return;
+    }
+    keys.forEach((k, i) => {
+      const cell = this.valueCells[i]!;
+      if (cell.textContent !== k.value) cell.replaceChildren(valueCell(k.value, k.note));
+    });
   }
 
   /** The frame could not be read: says why in the frame section. */
   setFrameError(frame: number, message: string): void {
     this.frameInfo.replaceChildren(el('p', { class: 'error-message', id: 'frame-error' }, `Frame ${n(frame)} cannot be shown: ${message}`));
     this.frameInfo.dataset.frame = String(frame);
+    this.fields = null;
     this.keys.replaceChildren();
+    this.keysLayout = '';
   }
 
   /** Adds people counts of frames [counted, counted + counts.length) and redraws the chart. */
@@ -120,7 +159,7 @@ export class Inspector {
       y[b] = most < 0 ? Number.NaN : most;
     }
     this.chart = linePlot({
-      title: `People in each of ${n(this.chartFrames)} frames`,
+      title: this.chartFrames === 1 ? 'People in the one frame' : `People in each of ${n(this.chartFrames)} frames`,
       x,
       series: [{ label: 'people', values: y }],
       onPick: this.onPickFrame,
@@ -141,17 +180,22 @@ function section(title: string, ...content: HTMLElement[]): HTMLElement {
   return el('section', { class: 'inspector-section' }, el('h2', {}, title), ...content);
 }
 
-/** The metadata (typed JSON) as a tree: dicts and lists open up, arrays show dtype, shape and small values. */
-function metadataTree(value: unknown, open: string[], onOpen: (open: string[]) => void): HTMLElement {
+/** A value cell: the text as Python prints it (numpy's columns kept), or why it is not shown. */
+function valueCell(text: string, note: string): HTMLElement | string {
+  if (note) return el('em', { class: 'note' }, note);
+  return text ? el('pre', { class: 'values py-value' }, text) : '';
+}
+
+/** The metadata as a tree: dicts and lists open up, other values as Python prints them. */
+function metadataTree(root: ValueView, open: string[], onOpen: (open: string[]) => void): HTMLElement {
   const tree = el('vscode-tree', { id: 'metadata-tree', 'indent-guides': 'onHover' });
   const openSet = new Set(open);
-  const add = (parent: HTMLElement, key: string, v: unknown, path: string) => {
-    const item = el('vscode-tree-item', { 'data-path': path }, key, el('span', { slot: 'description' }, describe(v)));
+  const add = (parent: HTMLElement, v: ValueView, path: string) => {
+    const item = el('vscode-tree-item', { 'data-key-path': path }, v.key, el('span', { slot: 'description', title: v.text || v.note }, describe(v)));
     parent.append(item);
-    const children = childrenOf(v);
-    if (children.length) {
-      children.slice(0, MAX_TREE_CHILDREN).forEach(([k, c]) => add(item, k, c, `${path}/${k}`));
-      if (children.length > MAX_TREE_CHILDREN) item.append(el('vscode-tree-item', { class: 'more' }, `… ${n(children.length - MAX_TREE_CHILDREN)} more`));
+    if (v.children?.length) {
+      v.children.forEach((c) => add(item, c, `${path}/${c.key}`));
+      if (v.more) item.append(el('vscode-tree-item', { class: 'more' }, `… ${n(v.more)} more`));
       if (openSet.has(path)) item.setAttribute('open', '');
       new MutationObserver(() => {
         if (item.hasAttribute('open')) openSet.add(path);
@@ -160,53 +204,21 @@ function metadataTree(value: unknown, open: string[], onOpen: (open: string[]) =
       }).observe(item, { attributes: true, attributeFilter: ['open'] });
     }
   };
-  const top = childrenOf(value);
-  if (top.length === 0) return el('p', { class: 'note', id: 'metadata-tree' }, `Metadata: ${describe(value)}`);
-  top.slice(0, MAX_TREE_CHILDREN).forEach(([k, c]) => add(tree, k, c, k));
+  if (!root.children?.length) return el('p', { class: 'note', id: 'metadata-tree' }, `Metadata: ${describe(root)}`);
+  root.children.forEach((c) => add(tree, c, c.key));
+  if (root.more) tree.append(el('vscode-tree-item', { class: 'more' }, `… ${n(root.more)} more`));
   return tree;
 }
 
-type Json = Record<string, unknown>;
-
-/** Members of a dict (plain object), list or non-str-keyed map; arrays and scalars have none. */
-function childrenOf(v: unknown): [string, unknown][] {
-  if (Array.isArray(v)) return v.map((x, i) => [`[${i}]`, x]);
-  if (typeof v !== 'object' || v === null) return [];
-  const o = v as Json;
-  if (o.$type === 'map') return (o.items as [unknown, unknown][]).map(([k, x]) => [describe(k), x]);
-  if (typeof o.$type === 'string' || typeof o.$note === 'string') return [];
-  return Object.entries(o);
-}
-
-/** A one-line description: the value itself for scalars, type and size for containers and arrays. */
-function describe(v: unknown): string {
-  if (v === null) return 'None';
-  if (typeof v === 'string') return JSON.stringify(v.length > 300 ? `${v.slice(0, 300)}…` : v);
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  if (Array.isArray(v)) return `list, ${n(v.length)} items`;
-  const o = v as Json;
-  switch (o.$type) {
-    case 'ndarray': {
-      const values = Array.isArray(o.values)
-        ? ` = [${(o.values as unknown[]).slice(0, 12).join(', ')}${(o.values as unknown[]).length > 12 ? ', …' : ''}]`
-        : '';
-      return `${String(o.dtype)} (${(o.shape as number[]).join(', ')})${values}`;
-    }
-    case 'npscalar':
-      return `numpy ${String(o.dtype)} ${String(o.value)}`;
-    case 'int':
-    case 'float':
-      return String(o.value);
-    case 'bytes':
-      return `bytes (${Math.floor((String(o.b64).length * 3) / 4)} B)`;
-    case 'complex':
-      return `${String(o.real)}+${String(o.imag)}j`;
-    case 'map':
-      return `dict, ${n((o.items as unknown[]).length)} items`;
-    case 'ext':
-      return `msgpack ext ${String(o.type)}`;
-    default:
-      if (typeof o.$note === 'string') return o.$note;
-      return `dict, ${n(Object.keys(o).length)} items`;
-  }
+/**
+ * One line for a tree item: `dict, 3 items`; numpy values with dtype and shape
+ * (`<c8 (2,) = [1.+2.j 3.-1.j]`, line breaks as spaces); other values as Python prints them.
+ */
+function describe(v: ValueView): string {
+  if (v.children) return `${v.type}, ${v.shape}`;
+  const numpy = v.shape !== '';
+  const head = numpy ? `${v.type}${v.shape === '()' ? '' : ` ${v.shape}`}` : '';
+  if (v.note) return `${head}: ${v.note}`;
+  const text = v.text.replace(/\n+ */g, ' ');
+  return numpy ? `${head} = ${text}` : text;
 }

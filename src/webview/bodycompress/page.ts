@@ -1,28 +1,28 @@
-import type { NoEvents, NoRequests, RpcEndpoint } from '../../protocol/rpc';
-import type {
-  BodyCompressFrame,
-  BodyCompressHostEvents,
-  BodyCompressIndexState,
-  BodyCompressOpened,
-  BodyCompressRequests,
-} from '../../protocol/bodyCompressProtocol';
+import type { BodyCompressFrame, BodyCompressIndexState, BodyCompressOpened } from '../../protocol/bodyCompressProtocol';
+import type { BodyCompressHost } from './bodyCompressHost';
 import { formatBytes } from '../../core/formatBytes';
+import { plural } from '../../core/plural';
 import { Banners } from '../common/banners';
+import { afterPaint } from '../common/afterPaint';
 import { el, markWhenPainted, render } from '../common/dom';
 import { PlaybackController } from '../common/playbackController';
 import { animationFrames, Timeline } from '../common/timeline';
 import { ViewState } from '../common/viewState';
 import { BodyScene, type DisplayOptions } from './bodyScene';
+import { BodyTools } from './bodyTools';
+import { followSceneHeight } from './sceneHeight';
 import { uncertaintyScaleMax } from './colorMap';
+import { disableControls, showFileStatus, showGarbage } from './fileStatusBanner';
 import { FrameFollower } from './frameFollower';
 import { FrameLoader } from './frameLoader';
 import { Inspector } from './inspector';
 import { PeopleCounts } from './peopleCounts';
+import { framingPoints } from './robustBounds';
 import { DEFAULT_VIEW_STATE, type BodyCompressViewState } from './state';
 import { TemplateFaces } from './templateFaces';
 import { DisplayToolbar, gotoFrameField, PeoplePanel, type Toggle } from './toolbar';
-
-export type BodyCompressHost = RpcEndpoint<BodyCompressRequests, NoRequests, NoEvents, BodyCompressHostEvents>;
+import type { ViewPreset } from './viewPresets';
+import { ViewToolbar } from './viewToolbar';
 
 /** Saving the frame on every step of playback would post 30 messages a second; a pause suffices. */
 const SAVE_FRAME_DELAY_MS = 300;
@@ -30,8 +30,6 @@ const SAVE_FRAME_DELAY_MS = 300;
 const INSPECTOR_PLAYING_MS = 250;
 /** While indexing runs, the file's facts follow at this interval. */
 const SUMMARY_INDEXING_MS = 500;
-
-const n = (v: number) => v.toLocaleString('en-US');
 
 /**
  * The BodyCompress editor page: 3D view with its display toggles and people list, the inspector,
@@ -49,10 +47,13 @@ export class BodyCompressPage {
   private readonly timelineBar: HTMLElement | null = null;
   private readonly toolbar: DisplayToolbar;
   private readonly people: PeoplePanel;
+  private readonly viewBar: ViewToolbar;
   private readonly banners = new Banners();
   private readonly peopleCounts: PeopleCounts;
   private readonly indexStatus = el('span', { class: 'index-status', id: 'index-status' });
   private readonly faces: TemplateFaces;
+  /** Picking, pinned plots, trails and comparison (bodyTools.ts). */
+  readonly tools: BodyTools;
   private index: BodyCompressIndexState;
   private current: BodyCompressFrame | null = null;
   private uncertaintyMax: number | null = null;
@@ -63,6 +64,14 @@ export class BodyCompressPage {
   private inspectorTimer: number | undefined;
   private summaryShownAt = 0;
   private disposed = false;
+  private readonly sceneHelp = el(
+    'p',
+    { class: 'note scene3d-help' },
+    'Drag to orbit, right-drag to pan, scroll to zoom. Space plays, Left/Right step, Home/End jump.',
+  );
+  private unfollowHeight: () => void = () => undefined;
+  /** The inspector joins after the first frame is painted; until then it is not filled either. */
+  private inspectorShown = false;
 
   constructor(
     private readonly host: BodyCompressHost,
@@ -89,6 +98,9 @@ export class BodyCompressPage {
       exportAll: () => void host.request('exportFrames', { start: 0, end: null }),
     });
     this.people = new PeoplePanel(this.state, () => this.redraw());
+    this.viewBar = new ViewToolbar(this.state, { preset: (p) => this.viewFrom(p), changed: () => this.applyViewSettings() });
+    this.applyViewSettings();
+    this.scene.scene3d.onDoubleClick((x, y, toPane) => this.focusAt(x, y, toPane));
     this.faces = new TemplateFaces(
       (vertexCount) => host.request('faces', { vertexCount }),
       this.scene,
@@ -98,6 +110,19 @@ export class BodyCompressPage {
         this.redraw();
       },
     );
+    this.tools = new BodyTools(host, {
+      scene3d: this.scene.scene3d,
+      addLayer: (layer) => this.scene.addLayer(layer),
+      frame: () => this.current,
+      hidden: () => new Set(this.state.get('hidden')),
+      drawn: () => ({ vertices: true, joints: this.state.get('joints') }),
+      index: () => this.index,
+      claimedLength: o.length,
+      fps: o.fps,
+      seek: (f) => this.playback?.seek(f),
+      redraw: () => this.redraw(),
+      requestRender: () => this.scene.scene3d.requestRender(),
+    });
     const frameCount = this.frameCount();
     if (frameCount > 0) {
       const saved = this.state.get('frame');
@@ -121,21 +146,17 @@ export class BodyCompressPage {
       const goto = gotoFrameField(playback, (text) => this.people.setStatus(text));
       this.timelineBar = el('div', { class: 'timeline-bar', id: 'timeline' }, new Timeline(playback).element, goto, this.indexStatus);
     }
-    // The inspector's tables and tree take longer to lay out than the 3D view: they join once the
-    // first frame is on screen.
     const inspectorSlot = el('aside', { class: 'inspector' });
     render(this.header(), this.banners.element, el('div', { class: 'bc-main' }, this.viewPane(), inspectorSlot));
-    requestAnimationFrame(() => setTimeout(() => !this.disposed && inspectorSlot.replaceWith(this.inspector.element), 0));
     if (this.timelineBar) {
       document.body.append(this.timelineBar);
       document.body.classList.add('with-timeline');
     }
+    this.unfollowHeight = followSceneHeight(this.scene.element, [this.tools.panels, this.sceneHelp], () => this.timelineBar);
     this.scene.scene3d.onViewChange(() => {
       this.scene.autoFit = false;
       this.state.set({ view3d: this.scene.scene3d.view });
     });
-    if (o.firstFrameError) this.banners.show('first-frame-error', o.firstFrameError);
-    else if (!o.firstFrame) this.banners.show('no-frames', 'This file holds no frames.', 'warning');
     if (o.firstFrame) this.loader.put(o.firstFrame);
     this.setIndex(o.index);
     const start = this.playback?.frame ?? 0;
@@ -145,6 +166,15 @@ export class BodyCompressPage {
     } else if (this.playback) {
       void Promise.resolve(this.onFrame(start)).then(() => markWhenPainted('bodycompress-first-frame-painted'));
     }
+    // The inspector's tables and tree take longer to build and lay out than the 3D view: they are
+    // filled and join once the first frame is on screen (scheduled after the mark above).
+    afterPaint(() => {
+      if (this.disposed) return;
+      this.inspectorShown = true;
+      inspectorSlot.replaceWith(this.inspector.element);
+      this.inspector.setIndex(this.index);
+      this.updateInspector();
+    });
   }
 
   /** Index progress from the host: more frames reachable, the final count, the people chart. */
@@ -161,15 +191,18 @@ export class BodyCompressPage {
     }
     // The summary table is rebuilt a few times a second at most while indexing runs.
     const now = performance.now();
-    if (s.done || now - this.summaryShownAt > SUMMARY_INDEXING_MS) {
+    if (this.inspectorShown && (s.done || now - this.summaryShownAt > SUMMARY_INDEXING_MS)) {
       this.summaryShownAt = now;
       this.inspector.setIndex(s);
     }
-    this.indexStatus.textContent = s.done ? '' : `Indexing: ${n(s.frames)} frames (${Math.floor(s.fraction * 100)} %)`;
+    this.indexStatus.textContent = s.done ? '' : `Indexing: ${plural(s.frames, 'frame')} (${Math.floor(s.fraction * 100)} %)`;
     this.indexStatus.hidden = s.done;
-    if (s.error) this.banners.show('truncation-banner', `${s.error}. Frames 0–${n(Math.max(0, s.frames - 1))} are shown.`);
+    showFileStatus(this.banners, s, this.o.firstFrameError);
+    if (s.done && s.frames === 0 && !this.o.firstFrame)
+      disableControls(this.toolbar.element.closest('.bc-view') ?? this.toolbar.element, 'This file has no frames');
     this.updatePersonSlots();
     this.peopleCounts.indexed(s.done);
+    this.tools.indexed(s);
   }
 
   /** The template faces setting changed: ask again for the bodies shown. */
@@ -194,9 +227,11 @@ export class BodyCompressPage {
 
   dispose(): void {
     this.disposed = true;
+    this.unfollowHeight();
     clearTimeout(this.saveTimer);
     clearTimeout(this.inspectorTimer);
     this.peopleCounts.dispose();
+    this.tools.dispose();
     this.follower?.dispose();
     this.faces.dispose();
     this.playback?.pause();
@@ -228,12 +263,15 @@ export class BodyCompressPage {
   private draw(f: BodyCompressFrame): void {
     this.current = f;
     if (this.state.get('uncertainty') && this.uncertaintyMax === null) this.initUncertaintyScale(f);
-    this.scene.show(f, this.displayOptions(), this.uncertaintyMax ?? 0.1);
+    this.showInScene(f);
+    this.tools.drew(f);
+    this.viewBar.setCaption(this.scene.caption);
     this.updateInspector();
     this.faces.follow(f.vertexCount);
     this.toolbar.updateEnabled(f, this.faces.ok);
     if (f.persons.length > this.people.slots) this.updatePersonSlots();
-    if (!this.fitted && f.persons.some((p) => p.vertices?.length)) {
+    showGarbage(this.banners, f);
+    if (!this.fitted && f.persons.some((p) => framingPoints(p))) {
       this.fitted = true;
       const saved = this.state.get('view3d');
       if (saved) this.scene.scene3d.view = saved;
@@ -243,6 +281,7 @@ export class BodyCompressPage {
 
   /** The inspector shows the frame drawn: at once, or a few times a second while playing. */
   private updateInspector(): void {
+    if (!this.inspectorShown) return;
     if (!this.playback?.playing) {
       clearTimeout(this.inspectorTimer);
       this.inspectorTimer = undefined;
@@ -256,7 +295,15 @@ export class BodyCompressPage {
   }
 
   private redraw(): void {
-    if (this.current) this.scene.show(this.current, this.displayOptions(), this.uncertaintyMax ?? 0.1);
+    if (this.current) this.showInScene(this.current);
+    this.viewBar.setCaption(this.scene.caption);
+  }
+
+  /** Draws `f`, with the comparison's distance colours (on the uncertainty colour map) while comparing. */
+  private showInScene(f: BodyCompressFrame): void {
+    const compared = this.tools.decorate(f);
+    if (compared) this.scene.show(compared.frame, { ...this.displayOptions(), uncertainty: true }, compared.scaleMax);
+    else this.scene.show(f, this.displayOptions(), this.uncertaintyMax ?? 0.1);
   }
 
   private displayOptions(): DisplayOptions {
@@ -269,6 +316,8 @@ export class BodyCompressPage {
       camera: s.get('camera'),
       throughCamera: s.get('throughCamera'),
       grid: s.get('grid'),
+      wireframe: s.get('wireframe'),
+      markerScale: s.get('markerScale'),
       hidden: new Set(s.get('hidden')),
     };
   }
@@ -285,6 +334,35 @@ export class BodyCompressPage {
       }
     }
     if (key === 'throughCamera' && !checked) this.scene.scene3d.lookThrough(null);
+    this.redraw();
+  }
+
+  /** Projection, background and marker size from the view state. */
+  private applyViewSettings(): void {
+    this.scene.scene3d.projection = this.state.get('projection');
+    this.scene.scene3d.setBackground(this.viewBar.backgroundColour());
+    this.redraw();
+  }
+
+  /** A view preset: leaves the camera's view first (presets are orbit views). */
+  private viewFrom(preset: ViewPreset): void {
+    this.leaveCamera();
+    this.scene.viewFrom(preset);
+  }
+
+  /** A double-click on a person frames that person (from the orbit view). */
+  private focusAt(x: number, y: number, toPane: Parameters<BodyScene['personAt']>[2]): void {
+    const person = this.scene.personAt(x, y, toPane);
+    if (person === null) return;
+    this.leaveCamera();
+    this.scene.focus(person);
+  }
+
+  private leaveCamera(): void {
+    if (!this.state.get('throughCamera')) return;
+    this.toolbar.uncheck('throughCamera');
+    this.state.set({ throughCamera: false });
+    this.scene.scene3d.lookThrough(null);
     this.redraw();
   }
 
@@ -318,9 +396,11 @@ export class BodyCompressPage {
       'section',
       { class: 'bc-view', 'aria-label': '3D view' },
       this.toolbar.element,
-      this.people.element,
+      this.viewBar.element,
+      el('div', { class: 'bc-row' }, this.people.element, this.tools.toolbar),
       this.scene.element,
-      el('p', { class: 'note scene3d-help' }, 'Drag to orbit, right-drag to pan, scroll to zoom. Space plays, Left/Right step, Home/End jump.'),
+      this.tools.panels,
+      this.sceneHelp,
     );
   }
 }

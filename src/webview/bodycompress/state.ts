@@ -1,4 +1,7 @@
-import type { SceneView } from '../common/scene3d';
+import type { Projection, SceneView } from '../common/scene3d';
+
+/** The 3D view's background: the editor theme's, a fixed dark or light grey, or a colour (#rrggbb). */
+export type Background = 'theme' | 'dark' | 'light' | `#${string}`;
 
 /** Everything the BodyCompress page remembers across hiding its tab and reloading the file. */
 export interface BodyCompressViewState {
@@ -14,6 +17,12 @@ export interface BodyCompressViewState {
   camera: boolean;
   throughCamera: boolean;
   grid: boolean;
+  /** Mesh drawn as its triangle edges (when a mesh is drawn). */
+  wireframe: boolean;
+  projection: Projection;
+  background: Background;
+  /** Joint spheres and vertex points, relative to their size from the data's scale. */
+  markerScale: number;
   /** Person slots (index in the frame) that are hidden. */
   hidden: number[];
   /** Metadata tree paths that are open. */
@@ -33,6 +42,10 @@ export const DEFAULT_VIEW_STATE: BodyCompressViewState = {
   camera: true,
   throughCamera: false,
   grid: true,
+  wireframe: false,
+  projection: 'perspective',
+  background: 'theme',
+  markerScale: 1,
   hidden: [],
   metadataOpen: [],
   scrollY: 0,

@@ -6,10 +6,11 @@ import { el } from '../common/dom';
 import type { PlaybackController } from '../common/playbackController';
 import type { ViewState } from '../common/viewState';
 import { colorLegend } from './colorMap';
+import { skeletonFor, skeletonText } from './skeleton';
 import type { BodyCompressViewState } from './state';
 
 /** The display settings with a checkbox above the 3D view. */
-export type Toggle = 'mesh' | 'joints' | 'skeleton' | 'uncertainty' | 'camera' | 'throughCamera' | 'grid';
+export type Toggle = 'mesh' | 'wireframe' | 'joints' | 'skeleton' | 'uncertainty' | 'camera' | 'throughCamera' | 'grid';
 type Checkbox = HTMLElement & { checked: boolean; disabled: boolean };
 
 const n = (v: number) => v.toLocaleString('en-US');
@@ -28,7 +29,10 @@ export class DisplayToolbar {
   readonly element: HTMLElement;
   private readonly boxes = new Map<Toggle, Checkbox>();
 
-  constructor(state: ViewState<BodyCompressViewState>, actions: DisplayToolbarActions) {
+  constructor(
+    private readonly state: ViewState<BodyCompressViewState>,
+    actions: DisplayToolbarActions,
+  ) {
     const toggle = (key: Toggle, label: string, title?: string) => {
       const box = el('vscode-checkbox', { label, checked: state.get(key), id: `show-${key}`, title }) as Checkbox;
       box.addEventListener('change', () => {
@@ -47,6 +51,7 @@ export class DisplayToolbar {
       'div',
       { class: 'toolbar' },
       toggle('mesh', 'Mesh', 'Shaded mesh (needs template faces: Set Template Faces…)'),
+      toggle('wireframe', 'Wireframe', "The mesh's triangle edges instead of its shaded surface"),
       toggle('joints', 'Joints'),
       toggle('skeleton', 'Skeleton', 'Bones of the SMPL 24-joint tree'),
       toggle('uncertainty', 'Uncertainty', 'Colour vertices by their uncertainty'),
@@ -67,20 +72,29 @@ export class DisplayToolbar {
     if (box) box.checked = false;
   }
 
-  /** Enables only the toggles the frame can use, so the others say they are off. */
+  /**
+   * Enables only the toggles the frame can use. One it cannot use is shown unticked (whatever the
+   * saved setting, which comes back once it applies) with a tooltip saying why.
+   */
   updateEnabled(f: BodyCompressFrame, facesOk: boolean): void {
-    const set = (key: Toggle, enabled: boolean) => {
+    const set = (key: Toggle, enabled: boolean, title: string) => {
       const box = this.boxes.get(key);
-      if (box) box.disabled = !enabled;
+      if (!box) return;
+      box.disabled = !enabled;
+      box.checked = enabled && this.state.get(key);
+      box.title = title;
     };
-    set('mesh', facesOk);
-    set('skeleton', f.jointCount === 24);
-    set(
-      'uncertainty',
-      f.keys.some((k) => k.key === 'vertex_uncertainties'),
-    );
-    set('camera', f.camera !== null);
-    set('throughCamera', f.camera !== null);
+    const vertices = f.vertexCount.toLocaleString('en-US');
+    const noFaces =
+      f.vertexCount > 0 ? `No template faces for ${vertices}-vertex bodies: Set Template Faces… to draw a mesh` : 'No mesh: this frame has no vertices';
+    set('mesh', facesOk, facesOk ? `Shaded mesh of the ${vertices}-vertex bodies (template faces set)` : noFaces);
+    set('wireframe', facesOk, facesOk ? "The mesh's triangle edges instead of its shaded surface" : noFaces);
+    set('skeleton', skeletonFor(f.jointCount) !== null, skeletonText(f.jointCount));
+    const uncertain = f.keys.some((k) => k.key === 'vertex_uncertainties');
+    set('uncertainty', uncertain, uncertain ? 'Colour vertices by their uncertainty' : 'No vertex uncertainties in this frame');
+    const cam = f.camera !== null;
+    set('camera', cam, cam ? "The frame's camera as a frustum" : 'This frame has no camera');
+    set('throughCamera', cam, cam ? "Look through the frame's camera: its whole image, letterboxed" : 'This frame has no camera');
   }
 }
 

@@ -2,6 +2,7 @@ import * as THREE from 'three';
 import { OrbitControls } from 'three/addons/controls/OrbitControls.js';
 import { CSS2DObject, CSS2DRenderer } from 'three/addons/renderers/CSS2DRenderer.js';
 import { el } from './dom';
+import { intrinsicProjection, letterbox, type Letterbox } from './throughCamera';
 
 export interface SceneView {
   /** Camera position and orbit target, for keeping the view in the page's view state. */
@@ -15,7 +16,15 @@ export interface CameraPose {
   quaternion: THREE.Quaternion;
   /** Vertical field of view, degrees. */
   fov: number;
+  /**
+   * The camera's intrinsics (row-major 3×3 K) and image size in pixels: the view then shows exactly
+   * that image, letterboxed in the pane, with the principal point where K puts it.
+   */
+  intrinsics?: { K: ArrayLike<number>; width: number; height: number };
 }
+
+/** How the orbit view projects: with perspective, or orthographic (parallel lines stay parallel; scroll still zooms). */
+export type Projection = 'perspective' | 'orthographic';
 
 export interface Scene3dOptions {
   /** World "up" (RenderMe360's world has y pointing down). */
@@ -49,6 +58,10 @@ export class Scene3d {
   private disposed = false;
   /** The orbit view to return to after looking through a fixed camera. */
   private orbitView: (SceneView & { fov: number }) | null = null;
+  private intrinsics: CameraPose['intrinsics'] | null = null;
+  private projectionKind: Projection = 'perspective';
+  /** A fixed background colour (CSS), or null for the editor's. */
+  private backgroundColour: string | null = null;
   private readonly cleanup: (() => void)[] = [];
 
   constructor(private readonly options: Scene3dOptions = {}) {
@@ -98,6 +111,11 @@ export class Scene3d {
   /** Called after the user moved the view (end of an orbit, pan or zoom). */
   onViewChange(listener: () => void): void {
     this.changeListeners.add(listener);
+  }
+
+  /** Tells the onViewChange listeners that the view was moved on the user's behalf (a preset, a focus). */
+  viewChanged(): void {
+    this.changeListeners.forEach((l) => l());
   }
 
   get view(): SceneView {
@@ -182,6 +200,7 @@ export class Scene3d {
       this.camera.position.copy(pose.position);
       this.camera.quaternion.copy(pose.quaternion);
       this.camera.fov = pose.fov;
+      this.intrinsics = pose.intrinsics ?? null;
       // World units are metres in our views: 1 cm to 1 km.
       this.camera.near = 0.01;
       this.camera.far = 1000;
@@ -189,6 +208,7 @@ export class Scene3d {
     } else if (this.orbitView) {
       const back = this.orbitView;
       this.orbitView = null;
+      this.intrinsics = null;
       this.camera.fov = back.fov;
       this.controls.enabled = true;
       this.view = back;
@@ -205,7 +225,7 @@ export class Scene3d {
   /** The 3D view as PNG bytes, as drawn now. */
   async toPng(): Promise<Uint8Array> {
     if (!this.ok) throw new Error('The 3D view is unavailable');
-    this.renderer.render(this.scene, this.camera);
+    this.render();
     const blob = await new Promise<Blob | null>((resolve) => this.renderer.domElement.toBlob(resolve, 'image/png'));
     if (!blob) throw new Error('The 3D view could not be captured');
     return new Uint8Array(await blob.arrayBuffer());
@@ -238,9 +258,116 @@ export class Scene3d {
     requestAnimationFrame(() => {
       this.frameRequested = false;
       if (this.disposed) return;
-      this.renderer.render(this.scene, this.camera);
+      this.render();
       this.labels.render(this.scene, this.camera);
     });
+  }
+
+  /** Perspective or orthographic projection for the orbit view (looking through a camera always uses its own). */
+  set projection(kind: Projection) {
+    if (kind === this.projectionKind) return;
+    this.projectionKind = kind;
+    this.requestRender();
+  }
+
+  get projection(): Projection {
+    return this.projectionKind;
+  }
+
+  /** A fixed background colour (CSS #rrggbb), or null to follow the editor's theme. */
+  setBackground(colour: string | null): void {
+    this.backgroundColour = colour;
+    this.applyTheme();
+  }
+
+  /** Where the looked-through camera's image lies in the pane (CSS pixels), or null when not looking through one. */
+  get imageBox(): Letterbox | null {
+    if (!this.intrinsics || !this.orbitView) return null;
+    const { clientWidth: w, clientHeight: h } = this.element;
+    return w > 0 && h > 0 ? letterbox(w, h, this.intrinsics.width, this.intrinsics.height) : null;
+  }
+
+  /**
+   * Registers a double-click on the view (not on a label), at pane pixel (x, y) of its first click,
+   * with `toPane` projecting as the view was then: that click may have changed the page (pinning a
+   * point resizes the view) before the second one.
+   */
+  onDoubleClick(handler: (x: number, y: number, toPane: (p: THREE.Vector3, out: THREE.Vector2) => THREE.Vector2) => void): void {
+    if (!this.ok) return;
+    const dom = this.labels.domElement;
+    const downs: { x: number; y: number; w: number; h: number; toClip: THREE.Matrix4 }[] = [];
+    dom.addEventListener('pointerdown', (e) => {
+      const rect = dom.getBoundingClientRect();
+      this.applyProjection();
+      const toClip = new THREE.Matrix4().multiplyMatrices(this.camera.projectionMatrix, this.camera.matrixWorldInverse);
+      downs.push({ x: e.clientX - rect.left, y: e.clientY - rect.top, w: this.element.clientWidth, h: this.element.clientHeight, toClip });
+      if (downs.length > 2) downs.shift();
+    });
+    // A double-click would otherwise select text next to the view (e.g. a point readout).
+    dom.addEventListener('mousedown', (e) => {
+      if (e.detail > 1) e.preventDefault();
+    });
+    dom.addEventListener('dblclick', (e) => {
+      if (e.target !== dom || downs.length < 2) return;
+      const first = downs[0]!;
+      const ndc = new THREE.Vector3();
+      handler(first.x, first.y, (p, out) => {
+        ndc.copy(p).applyMatrix4(first.toClip);
+        return out.set(((ndc.x + 1) / 2) * first.w, ((1 - ndc.y) / 2) * first.h);
+      });
+    });
+  }
+
+  /** Pane pixel (x, y; CSS pixels, y down) of a world point as drawn now. */
+  toPane(p: THREE.Vector3, out = new THREE.Vector2()): THREE.Vector2 {
+    this.applyProjection();
+    const ndc = p.clone().project(this.camera);
+    const { clientWidth: w, clientHeight: h } = this.element;
+    return out.set(((ndc.x + 1) / 2) * w, ((1 - ndc.y) / 2) * h);
+  }
+
+  /**
+   * Draws the scene. Through a camera with intrinsics, only its image rectangle shows the scene
+   * (the scissor keeps the bars around it); the projection covers the whole pane, so picking and
+   * labels need no special case.
+   */
+  private render(): void {
+    this.applyProjection();
+    const box = this.imageBox;
+    const r = this.renderer;
+    if (!box) {
+      r.render(this.scene, this.camera);
+      return;
+    }
+    const background = this.scene.background instanceof THREE.Color ? this.scene.background : new THREE.Color(0);
+    r.setScissorTest(false);
+    r.setClearColor(letterboxBars(background));
+    r.clear();
+    // One pane pixel more on each side, so the image border drawn on its edge is whole.
+    const { clientHeight: h } = this.element;
+    r.setScissor(box.x - 1, h - (box.y + box.height) - 1, box.width + 2, box.height + 2);
+    r.setScissorTest(true);
+    r.render(this.scene, this.camera);
+    r.setScissorTest(false);
+  }
+
+  /** The projection matrix for what is drawn now: the looked-through camera's intrinsics, orthographic, or the perspective one. */
+  private applyProjection(): void {
+    const cam = this.camera;
+    const { clientWidth: w, clientHeight: h } = this.element;
+    if (this.intrinsics && this.orbitView && w > 0 && h > 0) {
+      const k = this.intrinsics;
+      cam.projectionMatrix.fromArray(intrinsicProjection(k.K, k.width, k.height, w, h, cam.near, cam.far));
+    } else if (this.projectionKind === 'orthographic' && !this.orbitView) {
+      // As wide as the perspective view is at the orbit target, so switching keeps the people's size there.
+      const halfH = cam.position.distanceTo(this.controls.target) * Math.tan(THREE.MathUtils.degToRad(cam.fov) / 2);
+      const halfW = halfH * cam.aspect;
+      cam.projectionMatrix.makeOrthographic(-halfW, halfW, halfH, -halfH, -cam.far, cam.far);
+    } else {
+      cam.updateProjectionMatrix();
+      return;
+    }
+    cam.projectionMatrixInverse.copy(cam.projectionMatrix).invert();
   }
 
   /** Registers a click (not a drag) on scene objects: the nearest hit among `targets`. */
@@ -253,11 +380,22 @@ export class Scene3d {
       if (!down || Math.hypot(e.clientX - down.x, e.clientY - down.y) > 4) return;
       const rect = dom.getBoundingClientRect();
       const ndc = new THREE.Vector2(((e.clientX - rect.left) / rect.width) * 2 - 1, -((e.clientY - rect.top) / rect.height) * 2 + 1);
-      const ray = new THREE.Raycaster();
-      ray.setFromCamera(ndc, this.camera);
+      const ray = this.raycaster(ndc);
       const hit = ray.intersectObjects(targets(), false)[0];
       if (hit) handler(hit.object);
     });
+  }
+
+  /** A ray through normalized device coordinates `ndc`, for the projection drawn now (orthographic rays are parallel). */
+  raycaster(ndc: THREE.Vector2): THREE.Raycaster {
+    this.applyProjection();
+    const ray = new THREE.Raycaster();
+    ray.setFromCamera(ndc, this.camera);
+    if (this.projectionKind === 'orthographic' && !this.orbitView) {
+      ray.ray.origin.set(ndc.x, ndc.y, -1).unproject(this.camera);
+      ray.ray.direction.set(0, 0, -1).transformDirection(this.camera.matrixWorld);
+    }
+    return ray;
   }
 
   dispose(): void {
@@ -286,7 +424,7 @@ export class Scene3d {
 
   private applyTheme(): void {
     if (!this.ok) return;
-    this.scene.background = new THREE.Color(themeColor('--vscode-editor-background', '#1e1e1e'));
+    this.scene.background = new THREE.Color(this.backgroundColour ?? themeColor('--vscode-editor-background', '#1e1e1e'));
     const lines = new THREE.Color(themeColor('--vscode-editorLineNumber-foreground', '#858585'));
     this.grid.traverse((o) => {
       if (o instanceof THREE.GridHelper) {
@@ -298,6 +436,12 @@ export class Scene3d {
     });
     this.requestRender();
   }
+}
+
+/** The bars around a letterboxed camera image: the background a little towards grey, so the image's extent shows. */
+function letterboxBars(background: THREE.Color): THREE.Color {
+  const hsl = background.getHSL({ h: 0, s: 0, l: 0 });
+  return background.clone().offsetHSL(0, 0, hsl.l > 0.5 ? -0.08 : 0.06);
 }
 
 /** World positions of the visible vertices under `object`, at most ~5,000 per geometry. */
