@@ -1,5 +1,6 @@
 import { commonRequests, type Loaded } from './common';
 import { request, type EventMap } from './rpc';
+import type { ComparePage } from '../core/bodycompress/compareStats';
 import type { ValueView } from '../core/bodycompress/valueViewModel';
 
 export type { ValueView };
@@ -133,18 +134,7 @@ export interface BodyCompressComparison {
 }
 
 /** Per-frame distances (mm) between the matched people of the two files, one page of sampled common frames. */
-export interface BodyCompressComparePage {
-  frames: Int32Array;
-  /** Columns of `mean` and `max`: person slots of this file. */
-  persons: number;
-  /** Row-major (frame, person); NaN where the person has no partner. */
-  mean: Float32Array;
-  max: Float32Array;
-  /** Sampled frames compared on vertices, on joints (vertex counts differ), and on neither. */
-  basis: { vertices: number; joints: number; none: number };
-  personCountsDiffer: number;
-  next: number | null;
-}
+export type BodyCompressComparePage = ComparePage;
 
 /** Requests the BodyCompress webview sends to the host. */
 export const bodyCompressRequests = {

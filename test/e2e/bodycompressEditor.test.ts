@@ -15,6 +15,7 @@ import { decodePng } from '../helpers/png';
 import { gridFaces } from '../helpers/gridFaces';
 import { NdArray } from '../../src/core/numpy/ndarray';
 import { writeNpy } from '../../src/core/numpy/npy';
+import { text, openBodyCompress, waitIndexed, goTo } from './bodycompressPage';
 
 const single = expectedJson('bodycompress', 'single_person_30f');
 const multi = expectedJson('bodycompress', 'multi_person_varying');
@@ -23,6 +24,8 @@ const truncated = expectedJson('bodycompress', 'truncated_single_person');
 const tiny = expectedJson('bodycompress', 'tiny_full_1024v');
 
 let vscode: VsCodeSession;
+/** Opens `name` and returns its webview once the first frame is in the inspector. */
+const open = (name: string) => openBodyCompress(vscode, name);
 
 before(async () => {
   vscode = await VsCodeSession.start();
@@ -33,10 +36,6 @@ before(async () => {
 after(async () => {
   await vscode?.close();
 });
-
-async function text(frame: Frame, selector: string): Promise<string> {
-  return ((await frame.locator(selector).first().textContent()) ?? '').trim();
-}
 
 async function notBlank(frame: Frame, selector = '.scene3d-canvas', minColours = 30): Promise<void> {
   const stats = await vscode.pixelStats(frame, selector);
@@ -70,29 +69,6 @@ async function firstPersonDrawn(frame: Frame, minShare = 0.005): Promise<number>
   const share = shareOf(img, await firstPersonColour(frame), 8);
   assert.ok(share >= minShare, `only ${(share * 100).toFixed(2)} % of the 3D view has the first person's colour`);
   return share;
-}
-
-/** Opens `name` and returns its webview once the first frame is in the inspector. */
-async function open(name: string): Promise<Frame> {
-  await vscode.openFile(name);
-  return vscode.webviewFrame('#frame-info[data-frame]', { timeoutMs: 60_000 });
-}
-
-/** Waits until the summary says every frame is indexed. */
-async function waitIndexed(frame: Frame, frames: number): Promise<void> {
-  await frame
-    .locator('#bodycompress-summary vscode-table-row', { hasText: 'Frames (indexed)' })
-    .filter({ hasText: new RegExp(`\\b${frames.toLocaleString('en-US')}(?!\\d| so far)`) })
-    .first()
-    .waitFor({ timeout: 60_000 });
-}
-
-/** Jumps to frame `f` with the "Go to frame" field and waits for the inspector to show it. */
-async function goTo(frame: Frame, f: number): Promise<void> {
-  const field = frame.locator('#goto-frame input');
-  await field.fill(String(f));
-  await field.press('Enter');
-  await frame.locator(`#frame-info[data-frame="${f}"]`).waitFor();
 }
 
 /** The inspector's people count and first vertex equal the reference's frame `f`. */

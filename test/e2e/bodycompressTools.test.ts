@@ -10,8 +10,11 @@ import type { Frame } from 'playwright-core';
 import { VsCodeSession } from './vscodeSession';
 import { decodePng } from '../helpers/png';
 import { pointPath, writeCompareFiles, type ExpectedComparison } from '../helpers/compareFiles';
+import { text, openBodyCompress, waitIndexed, goTo } from './bodycompressPage';
 
 let vscode: VsCodeSession;
+/** Opens `name` and returns its webview once the first frame is in the inspector. */
+const open = (name: string) => openBodyCompress(vscode, name);
 let expected: Record<string, ExpectedComparison> = {};
 
 before(async () => {
@@ -23,30 +26,6 @@ before(async () => {
 after(async () => {
   await vscode?.close();
 });
-
-async function text(frame: Frame, selector: string): Promise<string> {
-  return ((await frame.locator(selector).first().textContent()) ?? '').trim();
-}
-
-async function open(name: string): Promise<Frame> {
-  await vscode.openFile(name);
-  return vscode.webviewFrame('#frame-info[data-frame]', { timeoutMs: 60_000 });
-}
-
-async function waitIndexed(frame: Frame, frames: number): Promise<void> {
-  await frame
-    .locator('#bodycompress-summary vscode-table-row', { hasText: 'Frames (indexed)' })
-    .filter({ hasText: new RegExp(`\\b${frames.toLocaleString('en-US')}(?!\\d| so far)`) })
-    .first()
-    .waitFor({ timeout: 60_000 });
-}
-
-async function goTo(frame: Frame, f: number): Promise<void> {
-  const field = frame.locator('#goto-frame input');
-  await field.fill(String(f));
-  await field.press('Enter');
-  await frame.locator(`#frame-info[data-frame="${f}"]`).waitFor();
-}
 
 async function slotBlue(frame: Frame): Promise<number[]> {
   const hex = await frame.evaluate(() => getComputedStyle(document.body).getPropertyValue('--vscode-charts-blue').trim());

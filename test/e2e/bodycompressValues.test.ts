@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Frame } from 'playwright-core';
 import { VsCodeSession } from './vscodeSession';
 import { writeExoticFile, type ExoticExpected, type PrintedValue } from '../helpers/exoticValues';
+import { goTo } from './bodycompressPage';
 
 let vscode: VsCodeSession;
 let exp: ExoticExpected;
@@ -30,13 +31,6 @@ async function openExotic(): Promise<Frame> {
     .filter({ hasText: /\b3(?!\d| so far)/ })
     .waitFor();
   return frame;
-}
-
-async function goTo(frame: Frame, f: number): Promise<void> {
-  const field = frame.locator('#goto-frame input');
-  await field.fill(String(f));
-  await field.press('Enter');
-  await frame.locator(`#frame-info[data-frame="${f}"]`).waitFor();
 }
 
 /** Opens a metadata group by clicking its own row (not the middle of the item, where its members are). */

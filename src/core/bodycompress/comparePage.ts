@@ -1,5 +1,6 @@
 import type { BodyFrame } from './frame';
-import { compareFrames, type CompareBasis } from './compareStats';
+import { compareFrames, type CompareBasis, type ComparePage } from './compareStats';
+
 import { framePersons } from './trajectory';
 
 /*
@@ -9,21 +10,6 @@ import { framePersons } from './trajectory';
  */
 
 type Frames = (o: { start: number; end: number; step: number; signal?: AbortSignal }) => AsyncIterable<BodyFrame>;
-
-export interface ComparePage {
-  frames: Int32Array;
-  /** Person columns of `mean` and `max`: the most people of the first file in a frame of the page. */
-  persons: number;
-  /** Mean distance (mm) per sampled frame and person slot of the first file, row-major; NaN where unmatched. */
-  mean: Float32Array;
-  max: Float32Array;
-  /** Sampled frames compared on vertices, on joints, and on neither (no common vertex or joint count). */
-  basis: { vertices: number; joints: number; none: number };
-  /** Sampled frames whose two files hold different numbers of people. */
-  personCountsDiffer: number;
-  /** First frame of the next page, or null after the last. */
-  next: number | null;
-}
 
 export async function comparePage(
   a: Frames,

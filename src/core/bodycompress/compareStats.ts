@@ -77,3 +77,19 @@ export function compareFrames(
   }
   return { basis, match, mean, max };
 }
+
+/** One page of per-frame distances between the matched people of two files (sampled common frames). */
+export interface ComparePage {
+  frames: Int32Array;
+  /** Person columns of `mean` and `max`: the most people of the first file in a frame of the page. */
+  persons: number;
+  /** Mean distance (mm) per sampled frame and person slot of the first file, row-major; NaN where unmatched. */
+  mean: Float32Array;
+  max: Float32Array;
+  /** Sampled frames compared on vertices, on joints, and on neither (no common vertex or joint count). */
+  basis: { vertices: number; joints: number; none: number };
+  /** Sampled frames whose two files hold different numbers of people. */
+  personCountsDiffer: number;
+  /** First frame of the next page, or null after the last. */
+  next: number | null;
+}

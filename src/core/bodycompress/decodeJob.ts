@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { InputError } from '../errors';
 import { summarizeFrame } from './frameSummary';
-import { peopleInFrame } from './framePeople';
 import { MsgpackFormatError } from './msgpack';
 import { ObjectSplitter } from './objectSplitter';
 import type { DeliverRange, FromWorker, JobSpec, ToWorker } from './decodeWorkerProtocol';
@@ -150,7 +149,7 @@ export class DecodeJobRunner {
             const s = summarizeFrame(obj.bytes);
             batch.offsets.push(obj.offset);
             batch.lengths.push(obj.bytes.length);
-            batch.persons.push(peopleInFrame(obj.bytes, s));
+            batch.persons.push(s ? s.persons : -1);
             batch.sigs.push(s ? this.keySig(s.keys, job.id) : -1);
           }
           if (this.wanted(ordinal)) {

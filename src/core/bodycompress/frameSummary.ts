@@ -5,29 +5,34 @@ import { INCOMPLETE, skipObject } from './objectSplitter';
 export interface FrameSummary {
   /** Top-level keys in wire order (`qd_vertices`, not `vertices`). */
   keys: string[];
-  /** People in the frame (leading dimensions of `qd_vertices`), or -1 when unknown. */
+  /**
+   * People in the frame: the leading dimensions of `qd_vertices`, else of `qd_joints` (estimators
+   * that write joints and no vertices), or -1 when unknown.
+   */
   persons: number;
 }
 
 const textDecoder = new TextDecoder();
 
-/** Reads the keys and the `qd_vertices` shape of a frame object, jumping over all payloads. */
+/** Reads the keys and the `qd_vertices` / `qd_joints` shapes of a frame object, jumping over all payloads. */
 export function summarizeFrame(b: Uint8Array): FrameSummary | null {
   const m = mapHeader(b, 0);
   if (!m) return null;
   let pos = m.pos;
   const keys: string[] = [];
   let persons = -1;
+  let jointPersons = -1;
   for (let i = 0; i < m.count; i++) {
     const k = decodeMsgpack(b, pos);
     // eslint-disable-next-line @typescript-eslint/no-base-to-string -- named as frameFromObject() names a non-str key
     const key = typeof k.value === 'string' ? k.value : k.value instanceof Uint8Array ? textDecoder.decode(k.value) : String(k.value);
     keys.push(key);
     if (key === 'qd_vertices') persons = personsOf(b, k.end);
+    else if (key === 'qd_joints') jointPersons = personsOf(b, k.end);
     pos = skipObject(b, k.end);
     if (pos === INCOMPLETE) return null;
   }
-  return { keys, persons };
+  return { keys, persons: persons >= 0 ? persons : jointPersons };
 }
 
 function mapHeader(b: Uint8Array, pos: number): { count: number; pos: number } | null {
@@ -40,7 +45,7 @@ function mapHeader(b: Uint8Array, pos: number): { count: number; pos: number } |
   return null;
 }
 
-/** `qd_vertices` is `[ndarray map, factor]`; people = product of the shape without the last two axes. */
+/** `qd_vertices` and `qd_joints` are `[ndarray map, factor]`; people = product of the shape without the last two axes. */
 function personsOf(b: Uint8Array, pos: number): number {
   if (b[pos] !== 0x92) return -1;
   const m = mapHeader(b, pos + 1);

@@ -1,0 +1,31 @@
+// What the BodyCompress e2e tests read from and do to the editor page, in one place.
+import type { Frame } from 'playwright-core';
+import type { VsCodeSession } from './vscodeSession';
+
+/** The trimmed text of the first element matching `selector`. */
+export async function text(frame: Frame, selector: string): Promise<string> {
+  return ((await frame.locator(selector).first().textContent()) ?? '').trim();
+}
+
+/** Opens `name` and returns its webview once the first frame is in the inspector. */
+export async function openBodyCompress(vscode: VsCodeSession, name: string): Promise<Frame> {
+  await vscode.openFile(name);
+  return vscode.webviewFrame('#frame-info[data-frame]', { timeoutMs: 60_000 });
+}
+
+/** Waits until the file table says `frames` frames are indexed (and no longer "so far"). */
+export async function waitIndexed(frame: Frame, frames: number): Promise<void> {
+  await frame
+    .locator('#bodycompress-summary vscode-table-row', { hasText: 'Frames (indexed)' })
+    .filter({ hasText: new RegExp(`\\b${frames.toLocaleString('en-US')}(?!\\d| so far)`) })
+    .first()
+    .waitFor({ timeout: 60_000 });
+}
+
+/** Types `f` into Go to frame and waits for the inspector to show that frame. */
+export async function goTo(frame: Frame, f: number): Promise<void> {
+  const field = frame.locator('#goto-frame input');
+  await field.fill(String(f));
+  await field.press('Enter');
+  await frame.locator(`#frame-info[data-frame="${f}"]`).waitFor();
+}
