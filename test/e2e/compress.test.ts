@@ -73,7 +73,7 @@ test('Convert an SMC performance, then Export Frames from the editor title; noth
   const exp = expectedJson('smc', '0026_e0_anno');
   await vscode.runCommand('Convert SMC Performance to BodyCompress…');
   await answer('The SMC performance to convert', '0026_e0_anno.smc');
-  await answer(REVIEW, null, 'FLAME mesh (5023 vertices) and 106 3D keypoints');
+  await answer(REVIEW, null, 'FLAME mesh (5,023 vertices) and 106 3D keypoints');
   const summary = await vscode.webviewFrame('h1', { text: '0026_e0.xz', timeoutMs: 60_000 });
   const text = (await summary.locator('#bodycompress-summary').textContent()) ?? '';
   assert.match(text, new RegExp(`Frames \\(header\\)\\s*${exp.camera_info.num_frame}(?!\\d)`), text);
