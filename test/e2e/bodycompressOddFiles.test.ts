@@ -211,6 +211,7 @@ test('0 frames: a note, no timeline, controls and export disabled, no endless "C
     assert.equal(await frame.locator(`#${id}`).evaluate((b) => (b as HTMLElement & { disabled: boolean }).disabled), true, `${id} disabled`);
   }
   assert.equal(await summaryValue(frame, 'Most people in a frame'), '—');
+  assert.equal(await text(frame, '#scene-empty'), 'No frames to draw: this file holds none.');
   await vscode.screenshot('bodycompress-odd-zero-frames');
 });
 

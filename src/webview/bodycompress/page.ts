@@ -198,8 +198,11 @@ export class BodyCompressPage {
     this.indexStatus.textContent = s.done ? '' : `Indexing: ${plural(s.frames, 'frame')} (${Math.floor(s.fraction * 100)} %)`;
     this.indexStatus.hidden = s.done;
     showFileStatus(this.banners, s, this.o.firstFrameError);
-    if (s.done && s.frames === 0 && !this.o.firstFrame)
+    if (s.done && s.frames === 0 && !this.o.firstFrame && !this.scene.element.querySelector('.scene3d-empty')) {
       disableControls(this.toolbar.element.closest('.bc-view') ?? this.toolbar.element, 'This file has no frames');
+      // An empty view says why, rather than looking like a view that failed to draw.
+      this.scene.element.append(el('p', { class: 'scene3d-empty', id: 'scene-empty' }, 'No frames to draw: this file holds none.'));
+    }
     this.updatePersonSlots();
     this.peopleCounts.indexed(s.done);
     this.tools.indexed(s);
