@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cli } from '../helpers/cli';
 import { openBodyCompress } from '../../src/core/bodycompress/reader';
@@ -9,6 +9,7 @@ import { NpzReader, writeNpz } from '../../src/core/numpy/npz';
 import { assertTypedJson } from '../helpers/bodycompressExpected';
 import { expectedJson, fixturePath } from '../helpers/fixtures';
 import { tempDir } from '../helpers/tempDir';
+import { runPython } from '../helpers/python';
 
 const bc = (name: string) => fixturePath('bodycompress', `${name}.xz`);
 
@@ -125,4 +126,36 @@ test('compress .npz arrays with a time axis; bad input exits 2 with one line and
   assert.match(notBc.err, /not a BodyCompress file/);
   assert.equal((await cli('compress', join(dir, 'missing.npz'), '--out', join(dir, 'm.xz'))).code, 2);
   assert.equal((await cli('export', bc('worked_example'))).code, 2); // no --out
+});
+
+test('export --faces: OBJ meshes carry the template faces numpy saved; faces that do not fit are said once and left out; npz refuses --faces', async () => {
+  const dir = await tempDir('cli');
+  // A 32 × 32 grid (tiny_full_1024v's 1,024 vertices) and a 40 × 40 one that does not fit, saved by numpy.
+  const info = JSON.parse(
+    runPython(`
+import json, numpy as np
+def grid(n):
+    r, c = np.meshgrid(np.arange(n - 1), np.arange(n - 1), indexing='ij')
+    a = (r * n + c).ravel()
+    return np.stack([a, a + 1, a + n, a + 1, a + n + 1, a + n], 1).reshape(-1, 3).astype(np.int64)
+np.save(${JSON.stringify(join(dir, 'fits.npy'))}, grid(32))
+np.save(${JSON.stringify(join(dir, 'too_big.npy'))}, grid(40))
+print(json.dumps({'faces': len(grid(32)), 'first': (grid(32)[0] + 1).tolist()}))
+`),
+  ) as { faces: number; first: number[] };
+  const r = await cli('export', bc('tiny_full_1024v'), '--out', join(dir, 'obj'), '--format', 'obj', '--frames', '0:1', '--faces', join(dir, 'fits.npy'));
+  assert.equal(r.code, 0, r.err);
+  const obj = await readFile(join(dir, 'obj', 'frame_000000_person_0.obj'), 'utf8');
+  const faceLines = obj.split('\n').filter((l) => l.startsWith('f '));
+  assert.equal(faceLines.length, info.faces);
+  assert.equal(faceLines[0], `f ${info.first.join(' ')}`);
+
+  const bad = await cli('export', bc('tiny_full_1024v'), '--out', join(dir, 'bad'), '--format', 'obj', '--frames', '0:2', '--faces', join(dir, 'too_big.npy'));
+  assert.equal(bad.code, 0, bad.err);
+  assert.equal(bad.err.match(/warning: meshes of 1,024 vertices are written without faces/g)?.length, 1, bad.err);
+  assert.ok(!(await readFile(join(dir, 'bad', 'frame_000000_person_0.obj'), 'utf8')).includes('\nf '));
+
+  const npz = await cli('export', bc('tiny_full_1024v'), '--out', join(dir, 'npz'), '--faces', join(dir, 'fits.npy'));
+  assert.equal(npz.code, 2);
+  assert.match(npz.err, /--faces applies to --format ply or obj/);
 });

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ALL_FRAMES, EXPORT_FORMATS, exportFrames, parseFrameRange, type ExportFormat } from '../../core/bodycompress/exportFrames';
 import { InputError } from '../../core/errors';
+import { checkFacesFit, readFacesFile } from '../../core/faces/readFaces';
 import { plural } from '../../core/plural';
 import { UsageError, type Command } from '../command';
 import { printJson, reportError } from '../output';
@@ -9,17 +10,18 @@ import { progressLine } from '../progress';
 export const exportCommand: Command = {
   name: 'export',
   summary: 'Export BodyCompress frames to .npz per frame, or meshes (.ply/.obj) per person',
-  usage: 'bodycap export <file.xz> --out DIR [--format npz|ply|obj] [--frames start:end:step] [--json]',
+  usage: 'bodycap export <file.xz> --out DIR [--format npz|ply|obj] [--frames start:end:step] [--faces FACES.npy|.ply|.obj] [--json]',
   async run(argv, io) {
     const { values, positionals } = parseArgs({
       args: argv,
-      options: { out: { type: 'string' }, format: { type: 'string' }, frames: { type: 'string' }, json: { type: 'boolean' } },
+      options: { out: { type: 'string' }, format: { type: 'string' }, frames: { type: 'string' }, faces: { type: 'string' }, json: { type: 'boolean' } },
       allowPositionals: true,
     });
     if (positionals.length !== 1) throw new UsageError('export takes exactly one file');
     if (!values.out) throw new UsageError('export needs --out DIR');
     const format = (values.format ?? 'npz') as ExportFormat;
     if (!EXPORT_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(', ')}`);
+    if (values.faces !== undefined && format === 'npz') throw new UsageError('--faces applies to --format ply or obj');
     const path = positionals[0]!;
     const out = values.out;
     const json = values.json ?? false;
@@ -27,9 +29,24 @@ export const exportCommand: Command = {
     let frames = 0;
     try {
       const range = values.frames ? parseFrameRange(values.frames) : ALL_FRAMES;
+      // The template faces (as Set Template Faces gives the editor): bodies they do not fit are written without them, once said.
+      const facesPath = values.faces;
+      const template = facesPath !== undefined ? await readFacesFile(facesPath) : null;
+      const faces = async (vertexCount: number) => {
+        if (!template || facesPath === undefined) return null;
+        try {
+          checkFacesFit(template, vertexCount, facesPath);
+          return template.indices;
+        } catch (err) {
+          if (!(err instanceof InputError)) throw err;
+          io.err(`bodycap: warning: meshes of ${plural(vertexCount, 'vertex', 'vertices')} are written without faces: ${err.message}\n`);
+          return null;
+        }
+      };
       const r = await exportFrames(path, out, {
         format,
         range,
+        faces,
         onProgress: (p) => {
           frames = p.frames;
           progress?.(`Exporting frame ${p.frame}${p.claimedFrames ? ` of ${p.claimedFrames}` : ''}`);
