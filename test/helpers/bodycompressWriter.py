@@ -6,49 +6,17 @@ Debian's /usr/bin/python3 (numpy, msgpack, msgpack_numpy).
 Also the camera maths the tests take their expectations from: Rodrigues rotation, projection of
 world points through K, R, loc (spec 5.4: x = R (X - loc), then K)."""
 
-import subprocess
+import os
+import sys
 
-import msgpack_numpy
 import numpy as np
 
-VERSION = (0, 2, 1)
-
-
-def _xz(data, *args):
-    return subprocess.run(['xz', '-5', '-qq', *args], input=data, stdout=subprocess.PIPE, check=True).stdout
-
-
-def _quantize(x, factor, axis):
-    x = np.asarray(x)
-    r = np.round(x * x.dtype.type(factor))
-    d = np.diff(r.astype(np.float64), axis=axis, prepend=0)
-    return [d.astype(np.int32), float(factor)]
-
-
-def compress(frame, quantization_mm=0.5):
-    """The reference's compress(): body arrays become qd_* at the end, everything else stays in order."""
-    f = 1 / quantization_mm
-    d = dict(frame)
-    for key in ('vertices', 'joints'):
-        d['qd_' + key] = _quantize(d.pop(key), f, -2)
-    for key in ('vertex_uncertainties', 'joint_uncertainties'):
-        if key in d:
-            d['qd_' + key] = _quantize(d.pop(key), f * 1000, -1)
-    return d
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import oddBodyCompress  # noqa: E402  (the reference writer's layout, in one place)
 
 
 def write(path, frames, metadata=None):
-    header = lambda length, start: msgpack_numpy.packb({'__bodycompress_version__': VERSION, 'length': length, 'data_start': start})
-    initial = _xz(header(0, None))
-    meta = _xz(msgpack_numpy.packb(metadata))
-    data = _xz(b''.join(msgpack_numpy.packb(compress(f)) for f in frames), '-T1')
-    data_start = len(initial) + 64 + len(meta)
-    final = _xz(header(len(frames), data_start))
-    assert len(final) <= len(initial) + 64
-    with open(path, 'wb') as out:
-        out.write(initial + bytes(64) + meta + data)
-        out.seek(0)
-        out.write(final)
+    oddBodyCompress.write(path, metadata, frames)
 
 
 def rodrigues(rotvec):

@@ -21,21 +21,8 @@ import msgpack
 import msgpack_numpy
 import numpy as np
 
-FACTOR = 2.0
-
-
-def xz(data, *args):
-    return subprocess.run(['xz', *args], input=data, stdout=subprocess.PIPE, check=True).stdout
-
-
-def dequantize(q, axis):
-    arr, factor = q
-    return (np.cumsum(arr, axis=axis, dtype=np.int64).astype(np.float32) / np.float32(factor)).astype(np.float32)
-
-
-def quantize(x, factor, axis):
-    r = np.round(x * x.dtype.type(factor))
-    return [np.diff(r.astype(np.float64), axis=axis, prepend=0).astype(np.int32), float(factor)]
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from oddBodyCompress import dequantize, write  # noqa: E402  (the reference writer's layout, in one place)
 
 
 def unpack_all(path):
@@ -56,30 +43,6 @@ def unpack_all(path):
                 f[k] = v
         frames.append(f)
     return metadata, frames
-
-
-def write(path, metadata, frames):
-    def header(length, data_start):
-        return msgpack_numpy.packb({'__bodycompress_version__': (0, 2, 1), 'length': length, 'data_start': data_start})
-
-    def compress(f):
-        out = {k: v for k, v in f.items() if k not in ('vertices', 'joints', 'vertex_uncertainties', 'joint_uncertainties')}
-        for k in ('vertices', 'joints'):
-            if k in f:
-                out['qd_' + k] = quantize(f[k], FACTOR, -2)
-        for k in ('vertex_uncertainties', 'joint_uncertainties'):
-            if k in f:
-                out['qd_' + k] = quantize(f[k], FACTOR * 1000, -1)
-        return out
-
-    initial = xz(header(0, None), '-5', '-qq')
-    meta = xz(msgpack_numpy.packb(metadata), '-5', '-qq')
-    data_start = len(initial) + 64 + len(meta)
-    data = xz(b''.join(msgpack_numpy.packb(compress(f)) for f in frames), '--threads=0', '-5', '--to-stdout')
-    final = xz(header(len(frames), data_start), '-5', '-qq')
-    head = final + bytes(len(initial) + 64 - len(final))
-    with open(path, 'wb') as out:
-        out.write(head + meta + data)
 
 
 def centroid(p):

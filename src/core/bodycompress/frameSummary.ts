@@ -28,7 +28,7 @@ export function summarizeFrame(b: Uint8Array): FrameSummary | null {
     const key = typeof k.value === 'string' ? k.value : k.value instanceof Uint8Array ? textDecoder.decode(k.value) : String(k.value);
     keys.push(key);
     if (key === 'qd_vertices') persons = personsOf(b, k.end);
-    else if (key === 'qd_joints') jointPersons = personsOf(b, k.end);
+    else if (key === 'qd_joints' && persons < 0) jointPersons = personsOf(b, k.end);
     pos = skipObject(b, k.end);
     if (pos === INCOMPLETE) return null;
   }
