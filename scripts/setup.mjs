@@ -4,12 +4,13 @@
 //     .npy/.npz files load in NumPy), python3-h5py (writes HDF5 variants and is the ground truth our
 //     HDF5 reader is compared with; Debian's, so it runs under /usr/bin/python3), python3-msgpack and
 //     python3-msgpack-numpy (the encoder the Python BodyCompress library uses: tests write odd but
-//     valid files with it, under /usr/bin/python3);
+//     valid files with it, under /usr/bin/python3); ffmpeg (tests make source videos and decode
+//     exported ones); slurm-wlm and munge (the cluster recipe runs on a real single-node Slurm);
 //   - code-server 4.100.3, the real VS Code for the end-to-end tests, cached in .cache/.
 import { spawnSync } from 'node:child_process';
 import { installCodeServer } from './codeServer.mjs';
 
-export const SYSTEM_PACKAGES = ['chromium', 'libkrb5-dev', 'ripgrep', 'xz-utils', 'python3-numpy', 'python3-h5py', 'python3-msgpack', 'python3-msgpack-numpy'];
+export const SYSTEM_PACKAGES = ['chromium', 'libkrb5-dev', 'ripgrep', 'xz-utils', 'python3-numpy', 'python3-h5py', 'python3-msgpack', 'python3-msgpack-numpy', 'ffmpeg', 'slurm-wlm', 'munge'];
 
 function installed(pkg) {
   const r = spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' });
