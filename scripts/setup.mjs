@@ -10,7 +10,19 @@
 import { spawnSync } from 'node:child_process';
 import { installCodeServer } from './codeServer.mjs';
 
-export const SYSTEM_PACKAGES = ['chromium', 'libkrb5-dev', 'ripgrep', 'xz-utils', 'python3-numpy', 'python3-h5py', 'python3-msgpack', 'python3-msgpack-numpy', 'ffmpeg', 'slurm-wlm', 'munge'];
+export const SYSTEM_PACKAGES = [
+  'chromium',
+  'libkrb5-dev',
+  'ripgrep',
+  'xz-utils',
+  'python3-numpy',
+  'python3-h5py',
+  'python3-msgpack',
+  'python3-msgpack-numpy',
+  'ffmpeg',
+  'slurm-wlm',
+  'munge',
+];
 
 function installed(pkg) {
   const r = spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' });

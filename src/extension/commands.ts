@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import { registerBodyCompressCommands } from './bodycompress/commands';
 import { registerExtractCommands } from './extract/commands';
+import { registerExportCommands } from './exportCommands';
 
 /**
  * Registers every command the extension contributes (see `contributes.commands` in package.json;
@@ -9,4 +10,5 @@ import { registerExtractCommands } from './extract/commands';
 export function registerCommands(context: vscode.ExtensionContext): void {
   registerBodyCompressCommands(context);
   registerExtractCommands(context);
+  registerExportCommands(context);
 }

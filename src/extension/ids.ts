@@ -14,8 +14,11 @@ export const COMMANDS = {
   exportFrames: 'bodyCapture.exportBodyCompressFrames',
   screenshot: 'bodyCapture.saveBodyCompressScreenshot',
   setTemplateFaces: 'bodyCapture.setTemplateFaces',
+  setSourceVideo: 'bodyCapture.setSourceVideo',
   compareBodyCompress: 'bodyCapture.compareBodyCompress',
   extractPerformance: 'bodyCapture.extractPerformance',
   extractFolder: 'bodyCapture.extractFolder',
   exploreFolder: 'bodyCapture.exploreFolder',
+  exportVideo: 'bodyCapture.exportVideo',
+  exportContactSheet: 'bodyCapture.exportContactSheet',
 } as const;

@@ -1,5 +1,6 @@
 import { commonRequests, type Loaded } from './common';
 import { request, type EventMap } from './rpc';
+import { videoExportRequests } from './videoExportProtocol';
 import type { ComparePage } from '../core/bodycompress/compareStats';
 import type { ValueView } from '../core/bodycompress/valueViewModel';
 
@@ -79,6 +80,8 @@ export interface BodyCompressCamera {
   imageSize: [number, number];
   /** Whether imageSize is an estimate (the camera does not store its image size). */
   imageSizeEstimated: boolean;
+  /** Lens distortion coefficients as stored (OpenCV order k1, k2, p1, p2, k3, …; 4 = fisheye), null when none. */
+  distcoef?: number[] | null;
 }
 
 /** One key of a frame for the inspector. */
@@ -139,6 +142,8 @@ export type BodyCompressComparePage = ComparePage;
 /** Requests the BodyCompress webview sends to the host. */
 export const bodyCompressRequests = {
   ...commonRequests,
+  /** Export Video… (videoExportProtocol.ts). */
+  ...videoExportRequests,
   open: request<null, Loaded<BodyCompressOpened>>(),
   /** An indexed frame; uncertainties only when asked for (they are a third of the bytes). */
   frame: request<{ frame: number; uncertainties: boolean }, BodyCompressFrame>(),
@@ -158,7 +163,26 @@ export const bodyCompressRequests = {
   compareFrame: request<{ frame: number }, BodyCompressFrame | null>(),
   /** A page of per-frame distances over the common indexed frames; null when not comparing. */
   compareStats: request<{ from: number; step: number }, BodyCompressComparePage | null>(),
+  /** The frames' source video (metadata `video_path`, or what the user picked): what it is; its bytes come with the next two. */
+  sourceVideo: request<null, BodyCompressSourceVideo>(),
+  /** Bytes [start, end) of the source video (at most 8 MiB), for the webview's demuxer; `served` counts the bytes sent for it so far. */
+  sourceVideoBytes: request<{ token: number; start: number; end: number }, { bytes: Uint8Array; served: number }>(),
+  /** The bytes of image `index` of the source's frame folder. */
+  sourceImage: request<{ token: number; index: number }, Uint8Array>(),
+  /** Runs "Set Source Video..." for this editor (the answer comes as `sourceVideoChanged`). */
+  pickSourceVideo: request<null, null>(),
 };
+
+/**
+ * Where the images behind the through-camera view come from (a video of `size` bytes, or a folder of
+ * images in frame order); or why there are none. `token` names this answer in the byte requests: a
+ * source picked since makes them fail instead of reading another file.
+ */
+export interface BodyCompressSourceVideo {
+  source: { kind: 'video'; path: string; size: number; token: number } | { kind: 'images'; path: string; names: string[]; token: number } | null;
+  /** One line saying why there is no source (null when there is one, or when the file names none). */
+  message: string | null;
+}
 export type BodyCompressRequests = typeof bodyCompressRequests;
 
 export interface BodyCompressHostEvents extends EventMap {
@@ -169,6 +193,10 @@ export interface BodyCompressHostEvents extends EventMap {
   facesChanged: null;
   /** The "Save Screenshot" command was run for this editor. */
   screenshotRequested: null;
+  /** The "Export Video" command was run for this editor: answer with exportVideo. */
+  videoExportRequested: null;
   /** A comparison started, its second file was indexed further, or it stopped (null). */
   compare: BodyCompressComparison | null;
+  /** The source video was set or forgotten: ask for `sourceVideo` again. */
+  sourceVideoChanged: null;
 }

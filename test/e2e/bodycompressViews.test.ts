@@ -12,7 +12,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Frame } from 'playwright-core';
 import { VsCodeSession } from './vscodeSession';
-import { decodePng } from '../helpers/png';
+import { openDrawn, pixel, sceneCanvas, settle, type Image, type Rgb } from './bodycompressPage';
 import { gridFaces } from '../helpers/gridFaces';
 import { NdArray } from '../../src/core/numpy/ndarray';
 import { writeNpy } from '../../src/core/numpy/npy';
@@ -22,9 +22,6 @@ interface Expectations {
   head: { medianNearestNeighbour: number };
   smplx: { joints: [number, number][]; size: [number, number] };
 }
-
-type Image = ReturnType<typeof decodePng>;
-type Rgb = [number, number, number];
 
 let vscode: VsCodeSession;
 let expected: Expectations;
@@ -48,22 +45,9 @@ after(async () => {
   await vscode?.close();
 });
 
-async function open(name: string): Promise<Frame> {
-  await vscode.openFile(name);
-  const frame = await vscode.webviewFrame('#frame-info[data-frame]', { timeoutMs: 60_000 });
-  await frame.locator('.body-scene[data-rendered-frame="0"]').waitFor();
-  return frame;
-}
+const open = (name: string): Promise<Frame> => openDrawn(vscode, name);
 
-/** Waits until the page has drawn what it was told (two animation frames: the render is requested for the next one). */
-async function settle(frame: Frame): Promise<void> {
-  await frame.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
-}
-
-async function canvas(frame: Frame): Promise<Image> {
-  await settle(frame);
-  return decodePng(await frame.locator('.scene3d-canvas').first().screenshot());
-}
+const canvas = sceneCanvas;
 
 async function cssColour(frame: Frame, variable: string): Promise<Rgb> {
   const hex = await frame.evaluate((v) => getComputedStyle(document.body).getPropertyValue(v).trim(), variable);
@@ -73,11 +57,6 @@ async function cssColour(frame: Frame, variable: string): Promise<Rgb> {
 /** The colours of person slots 0 and 1 (chart blue and orange in this theme). */
 async function slotColours(frame: Frame): Promise<[Rgb, Rgb]> {
   return [await cssColour(frame, '--vscode-charts-blue'), await cssColour(frame, '--vscode-charts-orange')];
-}
-
-function pixel(img: Image, x: number, y: number): Rgb {
-  const i = (Math.round(y) * img.width + Math.round(x)) * img.channels;
-  return [img.pixels[i]!, img.pixels[i + 1]!, img.pixels[i + 2]!];
 }
 
 const near = (a: Rgb, b: Rgb, tolerance = 8) => a.every((c, k) => Math.abs(c - b[k]!) <= tolerance);

@@ -40,7 +40,8 @@ export async function postFromWebview(frame: Frame, messages: unknown[]): Promis
       const post = (window as unknown as { __vscode_post_message__: (c: string, d: unknown) => void }).__vscode_post_message__;
       for (const m of list) post('onmessage', { message: m, transfer: [] });
     },
-    { json: JSON.stringify(messages), markers: MARKERS },
+    // Binary params (an editor fixture's Uint8Array) cross as the bytes marker: JSON would make them plain objects.
+    { json: JSON.stringify(messages, (_k, v: unknown) => (v instanceof Uint8Array ? MARKERS.bytes : v)), markers: MARKERS },
   );
 }
 

@@ -41,13 +41,32 @@ export const EDITORS: EditorFixture[] = [
       keypoints3d: { frame: 0 },
       flameVertices: { frame: anno.flame.frames[0] },
       scanMesh: null,
+      reprojectionErrors: { frame: 0 },
+      projectedFlame: { camera: '25', frame: anno.flame.frames[0] },
+      projectedScan: { camera: '25' },
+      flameFaces: { vertexCount: anno.flame.keys.verts.shape[0] },
       flameFrame: { frame: anno.flame.frames[0] },
       flameSeries: { name: 'jaw_pose' },
+      flameAlbedo: { frame: anno.flame.frames[0] },
       uvTexture: { frame: anno.uv_texture.frames[0] },
       scanMask: { camera: anno.scan_mask.camera_ids[0] },
       audio: { buckets: 64 },
       structure: { file: 0, path: '/Camera' },
+      datasetSlice: { file: 0, path: '/Keypoints2d/25/0', start: [0, 0], count: [2, 2], step: [1, 1], text: true },
+      datasetImage: { file: 0, path: '/Camera/25/mask/0' },
       copyText: { text: 'camera 25' },
+      exportVideo: {
+        targets: [{ id: 'view', label: 'View', detail: '', nativeSize: null }],
+        reason: null,
+        frames: 1,
+        current: 0,
+        fps: 29.97,
+        viewSize: [64, 48],
+      },
+      videoProgress: { id: 1, done: 0 },
+      videoWrite: { id: 1, position: 0, data: new Uint8Array(4) },
+      videoFinish: { id: 1, error: null },
+      saveContactSheet: { png: ONE_PIXEL_PNG, frame: 0 },
     },
   },
   {
@@ -67,12 +86,36 @@ export const EDITORS: EditorFixture[] = [
       stopCompare: null,
       compareFrame: { frame: 0 },
       compareStats: { from: 0, step: 1 },
+      sourceVideo: null,
+      sourceVideoBytes: { token: 0, start: 0, end: 1 },
+      sourceImage: { token: 0, index: 0 },
+      pickSourceVideo: null,
+      exportVideo: {
+        targets: [{ id: 'view', label: 'View', detail: '', nativeSize: null }],
+        reason: null,
+        frames: 1,
+        current: 0,
+        fps: 29.97,
+        viewSize: [64, 48],
+      },
+      videoProgress: { id: 1, done: 0 },
+      videoWrite: { id: 1, position: 0, data: new Uint8Array(4) },
+      videoFinish: { id: 1, error: null },
     },
   },
 ];
 
 /** Requests with effects outside the editor (pickers, dialogs, the clipboard), left out where a test only reads. */
-export const SIDE_EFFECTS = new Set(['reopenWith', 'copyText', 'saveScreenshot', 'exportFrames', 'compareWith']);
+export const SIDE_EFFECTS = new Set([
+  'reopenWith',
+  'copyText',
+  'saveScreenshot',
+  'exportFrames',
+  'compareWith',
+  'pickSourceVideo',
+  'exportVideo',
+  'saveContactSheet',
+]);
 
 /** The requests of an editor that only read. */
 export const readRequests = (e: EditorFixture): [string, unknown][] => Object.entries(e.requests).filter(([m]) => !SIDE_EFFECTS.has(m));

@@ -133,6 +133,8 @@ export const recorded = {
   /** Dialogs and pickers opened (all dismissed): what a writing command asks before it writes. */
   prompts: [] as string[],
   clipboard: '',
+  /** Webview panels the extension created (not custom editors). */
+  panels: [] as { viewType: string; title: string; webview: { html: string } }[],
 };
 
 export const workspaceState = { isTrusted: true };
@@ -164,6 +166,42 @@ const dismissed =
 /** What the fake does for calls that change nothing it records. */
 const nothing = (): void => undefined;
 
+/** A QuickPick or InputBox from createQuickPick/createInputBox: recorded when shown, then dismissed. */
+const dismissedInput = (what: string) => () => {
+  const hide = new EventEmitter<void>();
+  const input = {
+    items: [] as unknown[],
+    activeItems: [] as unknown[],
+    selectedItems: [] as unknown[],
+    onDidAccept: new EventEmitter<void>().event,
+    onDidTriggerButton: new EventEmitter<unknown>().event,
+    onDidChangeValue: new EventEmitter<string>().event,
+    onDidHide: hide.event,
+    show() {
+      recorded.prompts.push(
+        `${what} ${JSON.stringify({ title: (input as { title?: string }).title, placeholder: (input as { placeholder?: string }).placeholder })}`,
+      );
+      void Promise.resolve().then(() => hide.fire());
+    },
+    dispose: nothing,
+  };
+  return input;
+};
+
+/** A webview panel (Explore SMC Folder): records its title and keeps the HTML it is given. */
+const webviewPanel = (viewType: string, title: string) => {
+  const panel = {
+    viewType,
+    title,
+    webview: { html: '', cspSource: 'vscode-resource:', asWebviewUri: (u: Uri) => u },
+    onDidDispose: new EventEmitter<void>().event,
+    reveal: nothing,
+    dispose: nothing,
+  };
+  recorded.panels.push(panel);
+  return panel;
+};
+
 const outputChannel = () => {
   const write = (m: string) => void recorded.log.push(m);
   return {
@@ -190,6 +228,8 @@ const fake = {
   ConfigurationTarget: { Global: 1, Workspace: 2, WorkspaceFolder: 3 },
   ProgressLocation: { SourceControl: 1, Window: 10, Notification: 15 },
   ViewColumn: { Active: -1, Beside: -2, One: 1, Two: 2 },
+  QuickInputButtons: { Back: { iconPath: 'back' } },
+  QuickPickItemKind: { Separator: -1, Default: 0 },
   window: strict('window', {
     registerCustomEditorProvider(viewType: string, provider: vscodeTypes.CustomReadonlyEditorProvider, options?: unknown) {
       recorded.editors.set(viewType, { provider, options });
@@ -200,6 +240,9 @@ const fake = {
     showWarningMessage: show('warning'),
     showErrorMessage: show('error'),
     showQuickPick: dismissed('showQuickPick'),
+    createQuickPick: dismissedInput('createQuickPick'),
+    createInputBox: dismissedInput('createInputBox'),
+    createWebviewPanel: webviewPanel,
     showInputBox: dismissed('showInputBox'),
     showOpenDialog: dismissed('showOpenDialog'),
     showSaveDialog: dismissed('showSaveDialog'),

@@ -21,9 +21,12 @@ interface ContributedCommand {
 
 const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8'));
 const commands: ContributedCommand[] = manifest.contributes.commands;
-/** Commands that only read; every other command must need a trusted workspace. */
-/** Commands that only read (Compare opens a second file read-only, as the editor opens the first). */
-const READ_ONLY = ['bodyCapture.exploreFolder', 'bodyCapture.compareBodyCompress'];
+/**
+ * Commands that only read; every other command must need a trusted workspace. Compare opens a
+ * second file read-only, as the editor opens the first; Set Source Video reads a video and
+ * remembers the choice (in VS Code's state, no file).
+ */
+const READ_ONLY = ['bodyCapture.exploreFolder', 'bodyCapture.compareBodyCompress', 'bodyCapture.setSourceVideo'];
 const writing = commands.filter((c) => !READ_ONLY.includes(c.command));
 
 let dir: string;
@@ -92,13 +95,14 @@ describe('in an untrusted workspace', () => {
 
   test('Explore SMC Folder (read-only) still runs', async () => {
     recorded.shown.length = 0;
-    recorded.executed.length = 0;
+    recorded.panels.length = 0;
     await recorded.commands.get('bodyCapture.exploreFolder')!(Uri.file(dir));
     assert.deepEqual(recorded.shown, []);
     assert.deepEqual(
-      recorded.executed.map((e) => e.id),
-      ['markdown.showPreview'],
+      recorded.panels.map((p) => p.viewType),
+      ['bodyCapture.exploreSmcFolder'],
     );
+    assert.match(recorded.panels[0]!.webview.html, /<table class="explore-table" id="performances">/);
   });
 
   for (const e of EDITORS) {
@@ -114,8 +118,9 @@ describe('in an untrusted workspace', () => {
           assert.ok(r.ok, `${method}: ${r.ok ? '' : r.error}`);
         }
         await settle();
-        // Compare's file pick only reads; any other picker or save dialog would go on to write.
-        const writingPrompts = recorded.prompts.filter((p) => !p.includes('"title":"Compare with BodyCompress File"'));
+        // Compare's and Set Source Video's picks only read; any other picker or save dialog would go on to write.
+        const reading = ['"title":"Compare with BodyCompress File"', '"title":"Set Source Video"'];
+        const writingPrompts = recorded.prompts.filter((p) => !reading.some((r) => p.includes(r)));
         assert.deepEqual(writingPrompts, [], 'no save dialog or picker: nothing goes on to write');
         for (const s of recorded.shown) assert.match(s.message, /requires a trusted workspace/);
       } finally {

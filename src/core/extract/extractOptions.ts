@@ -41,6 +41,10 @@ export interface ExtractRequest {
 /** A request resolved for one performance (presets depend on the performance kind). */
 export interface ResolvedOptions {
   preset: PresetName;
+  /** The request named no preset but chose parts, cameras or frames itself (the picker's Custom…). */
+  custom: boolean;
+  /** What the request set itself instead of taking it from the preset. */
+  chosen: ('parts' | 'cameras' | 'frames')[];
   layout: ExtractLayout;
   parts: Set<ExtractPart>;
   cameras: CameraSpec;
@@ -57,7 +61,7 @@ const DATA_PARTS = EXTRACT_PARTS.filter((p) => p !== 'visualization');
  * speech takes audio and ~12 cameras around the head every 10th frame; expressions take FLAME, UV,
  * landmarks and calibration for all frames; head rotations take the cameras and landmarks.
  */
-export function presetOptions(preset: PresetName, kind: PerformanceKind): Omit<ResolvedOptions, 'layout'> {
+export function presetOptions(preset: PresetName, kind: PerformanceKind): Omit<ResolvedOptions, 'layout' | 'custom' | 'chosen'> {
   switch (preset) {
     case 'full':
       return { preset, parts: new Set(DATA_PARTS), cameras: ALL_CAMERAS, frames: ALL_FRAMES };
@@ -77,8 +81,11 @@ export function presetOptions(preset: PresetName, kind: PerformanceKind): Omit<R
 
 export function resolveOptions(request: ExtractRequest, kind: PerformanceKind): ResolvedOptions {
   const base = presetOptions(request.preset ?? 'full', kind);
+  const chosen = (['parts', 'cameras', 'frames'] as const).filter((k) => request[k] !== undefined);
   return {
     preset: base.preset,
+    custom: request.preset === undefined && chosen.length > 0,
+    chosen,
     layout: request.layout ?? 'separate',
     parts: request.parts ? new Set(request.parts) : base.parts,
     cameras: request.cameras ?? base.cameras,
@@ -168,6 +175,16 @@ export function selectFrames(spec: FrameSpec, timeline: readonly number[]): numb
     return [...picks].sort((a, b) => a - b);
   }
   return timeline.filter((f) => f >= spec.start && (spec.end === null || f < spec.end) && (f - spec.start) % spec.step === 0);
+}
+
+/**
+ * The preset as extraction_info.txt names it: "sample"; "avatar, with the cameras chosen"; or for a
+ * request that named no preset, "custom (parts, cameras and frames chosen)" (the lines after it list them).
+ */
+export function describePreset(o: Pick<ResolvedOptions, 'preset' | 'custom' | 'chosen'>): string {
+  if (o.chosen.length === 0) return o.preset;
+  const list = o.chosen.length === 1 ? o.chosen[0]! : `${o.chosen.slice(0, -1).join(', ')} and ${o.chosen.at(-1)!}`;
+  return o.custom ? `custom (${list} chosen; the rest as in ${o.preset})` : `${o.preset}, with the ${list} chosen`;
 }
 
 /** Human text for a selection, for extraction_info.txt and the UI. */

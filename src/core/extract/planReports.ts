@@ -4,7 +4,7 @@ import { escapeControl } from '../printable';
 import type { SmcFile } from '../smc/smcFile';
 import type { SmcInventory } from '../smc/smcInventory';
 import { formatFrameRanges } from '../smc/smcKeys';
-import { describeCameras, describeFrames, type ResolvedOptions } from './extractOptions';
+import { describeCameras, describeFrames, describePreset, type ResolvedOptions } from './extractOptions';
 import { planTotals, type ExtractPlan, type FileGroup, type PlannedFile } from './planTypes';
 
 /*
@@ -126,7 +126,7 @@ export function extractionInfoText(plan: Omit<ExtractPlan, 'files'>, files: read
         'visualization/ and these two reports combine both.'
       : 'Layout: combined. Everything in one tree, whichever file stored it.',
     '',
-    `Preset: ${o.preset}`,
+    `Preset: ${describePreset(o)}`,
     `Parts: ${[...o.parts].join(', ')}`,
     `Cameras: ${describeCameras(o.cameras)} → ${plan.cameras.length ? `${plan.cameras.length} (${compactIds(plan.cameras)})` : 'none'}`,
     `Frames: ${describeFrames(o.frames)} → ${plan.frames.length} frame${plan.frames.length === 1 ? '' : 's'}` +

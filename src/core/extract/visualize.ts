@@ -2,6 +2,9 @@ import * as jpeg from 'jpeg-js';
 import { writeFileAtomic } from '../io/atomicFile';
 import { projectPoints } from '../smc/calibration';
 import type { FileSource, ProduceContext } from './planTypes';
+import { contactSheetLayout, thumbnailAt } from './contactSheetLayout';
+
+export { THUMB_WIDTH, thumbnailSize } from './contactSheetLayout';
 
 /*
  * Previews for a quick look at an extraction: a contact sheet of every camera at one frame, and the
@@ -16,11 +19,8 @@ interface Rgba {
   data: Uint8Array;
 }
 
-/** Contact-sheet thumbnails are at most this wide. */
-export const THUMB_WIDTH = 320;
 const QUALITY = 85;
 const BACKGROUND = 24;
-const GAP = 4;
 
 export async function writePreview(s: Extract<FileSource, { type: 'contact-sheet' | 'overlay' }>, target: string, ctx: ProduceContext): Promise<void> {
   if (s.type === 'contact-sheet') return contactSheet(s, target, ctx);
@@ -41,25 +41,14 @@ async function decodeColor(ctx: ProduceContext, s: { file: 'anno' | 'raw' }, cam
   }
 }
 
-/**
- * Width and height of one contact-sheet thumbnail for images of `height` × `width` (the header's
- * resolution): at most THUMB_WIDTH wide and four times that high, whatever the header claims.
- */
-export function thumbnailSize(height: number, width: number): [number, number] {
-  const tw = Math.max(1, Math.min(THUMB_WIDTH, width));
-  return [tw, Math.min(4 * THUMB_WIDTH, Math.max(1, Math.round((height * tw) / Math.max(1, width))))];
-}
-
 async function contactSheet(s: Extract<FileSource, { type: 'contact-sheet' }>, target: string, ctx: ProduceContext): Promise<void> {
   const [height, width] = ctx.perf.header.cameraInfo.resolution;
-  const [tw, th] = thumbnailSize(height, width);
-  const columns = Math.ceil(Math.sqrt(s.cameras.length * 1.5));
-  const rows = Math.ceil(s.cameras.length / columns);
-  const sheet = canvas(columns * (tw + GAP) + GAP, rows * (th + GAP) + GAP);
+  const layout = contactSheetLayout(s.cameras.length, height, width);
+  const { thumbWidth: tw, thumbHeight: th } = layout;
+  const sheet = canvas(layout.width, layout.height);
   for (const [i, camera] of s.cameras.entries()) {
     const img = await decodeColor(ctx, s, camera, s.frame);
-    const x = GAP + (i % columns) * (tw + GAP);
-    const y = GAP + Math.floor(i / columns) * (th + GAP);
+    const [x, y] = thumbnailAt(layout, i);
     if (img) blitScaled(img, sheet, x, y, tw, th);
     drawDigits(sheet, camera, x + 3, y + 3, Math.max(2, Math.round(th / 60)));
   }

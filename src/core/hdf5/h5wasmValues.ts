@@ -11,6 +11,7 @@ import {
   type Hdf5Dtype,
   type NumericArray,
 } from './dtype';
+import { hyperslabElements, rowsHyperslab, type Hyperslab } from './hyperslab';
 
 type H5WasmModule = typeof import('h5wasm').Module;
 
@@ -38,7 +39,7 @@ export function rawReadable(dtype: Hdf5Dtype): boolean {
 /** Decoded values: numbers as typed arrays (bigint[] beyond 64 bits), strings as string[]. */
 export type RawValues = NumericArray | bigint[] | string[];
 
-/** The selection of a read: rows [start, end) of the first axis, or everything. */
+/** The selection of a read: rows [start, end) of the first axis, a hyperslab, or everything. */
 interface Selection {
   count: bigint[] | null;
   offset: bigint[] | null;
@@ -46,28 +47,42 @@ interface Selection {
   elements: number;
 }
 
-function selection(shape: number[], rows: [number, number] | undefined): Selection {
+function selection(shape: number[], rows: [number, number] | Hyperslab | undefined): Selection {
   if (!rows || shape.length === 0) return { count: null, offset: null, strides: null, elements: shape.reduce((a, b) => a * b, 1) };
-  const count = shape.map((n, i) => BigInt(i === 0 ? rows[1] - rows[0] : n));
+  const slab = Array.isArray(rows) ? rowsHyperslab(shape, rows) : rows;
   return {
-    count,
-    offset: shape.map((_, i) => BigInt(i === 0 ? rows[0] : 0)),
-    strides: shape.map(() => 1n),
-    elements: count.reduce((a, b) => a * Number(b), 1),
+    count: slab.count.map(BigInt),
+    offset: slab.start.map(BigInt),
+    strides: slab.step.map(BigInt),
+    elements: hyperslabElements(slab),
   };
 }
 
 /**
  * The values of the dataset at `path` of type `dtype` (as the native reader or h5wasm describes it) and
- * shape `shape`: all of them, or the rows [start, end) of the first axis.
+ * shape `shape`: all of them, the rows [start, end) of the first axis, or a hyperslab.
  */
-export function readDatasetValues(module: H5WasmModule, fileId: bigint, path: string, dtype: Hdf5Dtype, shape: number[], rows?: [number, number]): RawValues {
+export function readDatasetValues(
+  module: H5WasmModule,
+  fileId: bigint,
+  path: string,
+  dtype: Hdf5Dtype,
+  shape: number[],
+  rows?: [number, number] | Hyperslab,
+): RawValues {
   const sel = selection(shape, rows);
   return readValues(module, dtype, sel.elements, datasetReader(module, fileId, path, sel));
 }
 
 /** The stored bytes (little-endian) of a dataset of a fixed-size type that rawReadable accepts. */
-export function readDatasetBytes(module: H5WasmModule, fileId: bigint, path: string, dtype: Hdf5Dtype, shape: number[], rows?: [number, number]): Uint8Array {
+export function readDatasetBytes(
+  module: H5WasmModule,
+  fileId: bigint,
+  path: string,
+  dtype: Hdf5Dtype,
+  shape: number[],
+  rows?: [number, number] | Hyperslab,
+): Uint8Array {
   if (dtype.kind === 'vlen-string') throw new Error('variable-length strings have no fixed-size bytes');
   const sel = selection(shape, rows);
   const nbytes = sel.elements * dtype.size;

@@ -15,6 +15,7 @@ import {
 } from './dtype';
 import { isLibraryFailure, rawReadable, readAttributeValues, readDatasetBytes, readDatasetValues } from './h5wasmValues';
 import { H5wasmIndex, normalize } from './h5wasmIndex';
+import { gatherHyperslab, hyperslabElements, hyperslabFromRows, hyperslabProblem, type Hyperslab } from './hyperslab';
 import { swapBytesInPlace } from '../numpy/dtype';
 import { Hdf5FormatError, Hdf5UnsupportedError } from './native/errors';
 import { NativeHdf5Index } from './native/nativeIndex';
@@ -325,6 +326,30 @@ export class Hdf5File {
   }
 
   /**
+   * The values of a hyperslab of the dataset at `path` (all of a scalar), or null if there is none.
+   * Only the selected elements are read: contiguous data in a few merged pieces straight from the
+   * file, other layouts through the HDF5 library's hyperslab selection. `maxBytes` bounds the slab.
+   */
+  async readSlice(path: string, slab: Hyperslab, options: ReadOptions = {}): Promise<Hdf5Array | null> {
+    await this.waitForLibrary();
+    const info = this.dataset(path);
+    if (!info) return null;
+    const shape = info.shape ?? [];
+    if (shape.length === 0) return this.readArray(path, options);
+    const problem = hyperslabProblem(shape, slab);
+    if (problem) throw new RangeError(`Cannot select in ${path} (${shape.join('×')}): ${problem}`);
+    const outShape = slab.count.slice();
+    this.checkReadable(info, hyperslabElements(slab) * info.dtype.size, options);
+    if (hyperslabElements(slab) === 0) return { dtype: info.dtype, shape: outShape, data: emptyValues(info.dtype) };
+    if (this.canDecodeDirect(info)) {
+      const bytes = await gatherHyperslab(shape, info.dtype.size, slab, (offset, length) => this.src.read(info.fileOffset! + offset, length));
+      return { dtype: info.dtype, shape: outShape, data: valuesOf(bytes, info.dtype) };
+    }
+    const value = this.h5values(path, info, slab);
+    return { dtype: info.dtype, shape: outShape, data: asArray(value, info.dtype) };
+  }
+
+  /**
    * The values' bytes (as readBytes) in pieces of about `chunkBytes`, for copying payloads of any
    * size without holding them whole. Contiguous data streams from the file; other layouts are read
    * row-slice by row-slice through h5wasm.
@@ -462,18 +487,22 @@ export class Hdf5File {
    * floats, non-IEEE floats, enums, 128-bit integers, NULL strings, never-written data), h5wasm's own
    * conversion for other types.
    */
-  private h5values(path: string, info: Hdf5DatasetInfo, rows?: [number, number]): unknown {
+  private h5values(path: string, info: Hdf5DatasetInfo, rows?: [number, number] | Hyperslab): unknown {
     this.checkLibraryConverts(path, info);
     const dtype = this.storedDtype(path, info);
     try {
       return this.h5call(path, () => {
         if (rawReadable(dtype)) return readDatasetValues(this.mod.Module, this.h5().file_id, normalize(path), dtype, info.shape ?? [], rows);
         const ds = this.h5dataset(path);
-        return rows ? ds.slice([rows]) : ds.value;
+        return rows ? ds.slice(Array.isArray(rows) ? [rows] : slabRanges(rows)) : ds.value;
       });
     } catch (err) {
       if (!refusesNbitType(err)) throw err;
-      return decodeNumbers(this.nativeChunkedBytes(path, info, rows), info.dtype);
+      if (!rows || Array.isArray(rows)) return decodeNumbers(this.nativeChunkedBytes(path, info, rows), info.dtype);
+      // The native chunk reader hands out whole rows: the slab's rows, then the slab out of them.
+      const first = rows.start[0]!;
+      const block = this.nativeChunkedBytes(path, info, [first, first + (rows.count[0]! - 1) * rows.step[0]! + 1]);
+      return decodeNumbers(hyperslabFromRows(block, info.shape ?? [], info.dtype.size, rows, first), info.dtype);
     }
   }
 
@@ -642,6 +671,11 @@ function asArray(value: unknown, dtype: Hdf5Dtype): NumericArray | string[] | un
     return arr;
   }
   return [value];
+}
+
+/** h5wasm's slice ranges ([start, stop, step] per axis) of a hyperslab. */
+function slabRanges(slab: Hyperslab): [number, number, number][] {
+  return slab.start.map((start, i) => [start, start + (slab.count[i]! - 1) * slab.step[i]! + 1, slab.step[i]!]);
 }
 
 function bytesOf(value: unknown, info: Hdf5DatasetInfo): Uint8Array {

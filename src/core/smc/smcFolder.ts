@@ -42,6 +42,8 @@ export interface SmcFolderIndex {
   subjects: SmcSubjectRow[];
   /** `.smc` files whose names do not follow `<actor>_<part>_<anno|raw>.smc`. */
   unrecognized: string[];
+  /** The same files' rows (header or error when headers are read), to say why they are listed apart. */
+  unrecognizedRows: SmcFileRow[];
   /** Folders that could not be listed. */
   errors: { path: string; message: string }[];
 }
@@ -69,6 +71,7 @@ export async function indexSmcFolder(root: string, options: SmcFolderOptions = {
   const files = await findSmcFiles(root, options.maxDepth ?? 8, errors);
   const byKey = new Map<string, SmcPerformanceRow>();
   const unrecognized: string[] = [];
+  const unrecognizedRows: SmcFileRow[] = [];
   let done = 0;
   for (const path of files) {
     const name = parseSmcFileName(path);
@@ -76,6 +79,7 @@ export async function indexSmcFolder(root: string, options: SmcFolderOptions = {
     options.onProgress?.(++done, files.length);
     if (!name) {
       unrecognized.push(path);
+      unrecognizedRows.push(row);
       continue;
     }
     const key = `${name.actorId}\u0000${name.part}`;
@@ -89,7 +93,7 @@ export async function indexSmcFolder(root: string, options: SmcFolderOptions = {
   }
   const performances = [...byKey.values()].sort((a, b) => (a.actorId < b.actorId ? -1 : a.actorId > b.actorId ? 1 : comparePartNames(a.part, b.part)));
   for (const p of performances) p.problems.push(...rowProblems(p));
-  return { root, performances, subjects: subjectsOf(performances), unrecognized, errors };
+  return { root, performances, subjects: subjectsOf(performances), unrecognized, unrecognizedRows, errors };
 }
 
 async function findSmcFiles(root: string, maxDepth: number, errors: SmcFolderIndex['errors']): Promise<string[]> {

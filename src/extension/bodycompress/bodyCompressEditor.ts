@@ -11,7 +11,9 @@ import { compareHostHandlers, connectComparison } from './compareCommand';
 import { exportBodyCompressFrames } from './exportCommand';
 import { addBodyCompressEditor, markBodyCompressEditorActive, removeBodyCompressEditor, type BodyCompressEditorHandle } from './openEditors';
 import { saveBodyCompressScreenshot } from './screenshotCommand';
+import { onSourceVideoChanged, setSourceVideo, sourceImage, sourceVideoBytes, sourceVideoFor } from './sourceVideo';
 import { TEMPLATE_FACES_SETTING, TemplateFacesLibrary } from './templateFaces';
+import { addVideoEditor, videoExportHandlers } from '../kit/videoExport';
 
 /** A screenshot of a 4K view is a few MB; anything far beyond is not one. */
 const MAX_SCREENSHOT_BYTES = 64 * 2 ** 20;
@@ -89,7 +91,16 @@ export function registerBodyCompressEditor(context: vscode.ExtensionContext): vs
           void exportBodyCompressFrames(editor.uri, { range: { start, end, step: 1 } });
           return null;
         },
+        sourceVideo: (_params, editor) => sourceVideoFor(context, editor.uri, editor.panel, editor.session.session),
+        sourceVideoBytes: (params, editor) => sourceVideoBytes(editor.panel, params),
+        sourceImage: (params, editor) => sourceImage(editor.panel, params),
+        pickSourceVideo: async (_params, editor) => {
+          // Runs on: the answer comes as `sourceVideoChanged` once the user has picked.
+          void setSourceVideo(context, editor.uri);
+          return null;
+        },
         ...compareHostHandlers,
+        ...videoExportHandlers,
       },
       connect: (editor) => {
         const { session } = editor.session;
@@ -105,6 +116,8 @@ export function registerBodyCompressEditor(context: vscode.ExtensionContext): vs
         const unsubscribe = [session.onIndex((s) => editor.emit('index', s)), session.onReload(() => editor.emit('reloaded', null))];
         return [
           connectComparison(editor.panel, (c) => editor.emit('compare', c)),
+          addVideoEditor({ uri: editor.uri, panel: editor.panel, requestVideo: () => editor.emit('videoExportRequested', null) }),
+          onSourceVideoChanged(editor.uri, () => editor.emit('sourceVideoChanged', null)),
           editor.panel.onDidChangeViewState(() => markBodyCompressEditorActive(handle)),
           new vscode.Disposable(() => {
             unsubscribe.forEach((u) => u());

@@ -58,7 +58,15 @@ function cameraOf(value: PyValue | undefined): BodyCompressCamera | null {
   const stored = storedImageSize(value);
   // NLF's principal point is ((W-1)/2, (H-1)/2); without it, a square image around the centre.
   const size: [number, number] = stored ?? (cx > 0 && cy > 0 ? [Math.round(2 * cx + 1), Math.round(2 * cy + 1)] : [1000, 1000]);
-  return { R: [...c.R], loc: [...c.loc], K: [...c.K], up: [...c.up], imageSize: size, imageSizeEstimated: !stored };
+  return {
+    R: [...c.R],
+    loc: [...c.loc],
+    K: [...c.K],
+    up: [...c.up],
+    imageSize: size,
+    imageSizeEstimated: !stored,
+    distcoef: c.distcoef ? [...c.distcoef] : null,
+  };
 }
 
 /** A camera map's own image size, `image_size` as [width, height] pixels, when it stores one. */

@@ -7,6 +7,8 @@ import { convertSmcToBodyCompress } from './convertCommand';
 import { exportBodyCompressFrames } from './exportCommand';
 import { requestBodyCompressScreenshot } from './screenshotCommand';
 import { setTemplateFaces } from './templateFacesCommand';
+import { setSourceVideo } from './sourceVideo';
+import { activeBodyCompressEditor } from './openEditors';
 
 /** The BodyCompress commands: Compress…, Convert SMC Performance…, Export Frames…, Save Screenshot…, Set Template Faces…, Compare with BodyCompress File…. */
 export function registerBodyCompressCommands(context: vscode.ExtensionContext): void {
@@ -15,5 +17,8 @@ export function registerBodyCompressCommands(context: vscode.ExtensionContext): 
   registerCommand(context, COMMANDS.exportFrames, { title: 'Export Frames', writes: true }, (uri) => exportBodyCompressFrames(uri));
   registerCommand(context, COMMANDS.setTemplateFaces, { title: 'Set Template Faces', writes: true }, (uri) => setTemplateFaces(uri));
   registerCommand(context, COMMANDS.compareBodyCompress, { title: 'Compare with BodyCompress File', writes: false }, () => compareWithBodyCompressFile());
+  registerCommand(context, COMMANDS.setSourceVideo, { title: 'Set Source Video', writes: false }, () =>
+    setSourceVideo(context, activeBodyCompressEditor()?.uri),
+  );
   registerCommand(context, COMMANDS.screenshot, { title: 'Save Screenshot of 3D View', writes: true }, () => requestBodyCompressScreenshot());
 }

@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
-import { mkdir, rmdir } from 'node:fs/promises';
-import { basename, dirname, extname, join } from 'node:path';
+import { basename, extname } from 'node:path';
 import { writeFileAtomic } from '../../core/io/atomicFile';
 import { activeBodyCompressEditor } from './openEditors';
 import { requireTrustedWorkspace } from '../kit/workspaceTrust';
 import { displayPath } from '../kit/commandUi';
+import { askSavePath } from '../kit/saveInWorkspace';
 
 const TITLE = 'Save Screenshot of 3D View';
 
@@ -31,22 +31,15 @@ export function requestBodyCompressScreenshot(): void {
  */
 export async function saveBodyCompressScreenshot(document: vscode.Uri, png: Uint8Array, frame: number): Promise<string | null> {
   if (!requireTrustedWorkspace(TITLE)) return null;
-  const folder = join(vscode.workspace.getWorkspaceFolder(document)?.uri.fsPath ?? dirname(document.fsPath), 'screenshots');
-  // The default folder must exist for the dialog to accept it; it goes again if nothing is saved there.
-  const created = await mkdir(folder, { recursive: true }).catch(() => undefined);
-  const target = await vscode.window.showSaveDialog({
+  const target = await askSavePath(document, {
     title: TITLE,
-    defaultUri: vscode.Uri.file(join(folder, screenshotName(document.fsPath, frame))),
+    subfolder: 'screenshots',
+    name: screenshotName(document.fsPath, frame),
     filters: { 'PNG image': ['png'] },
     saveLabel: 'Save Screenshot',
   });
-  if (created && dirname(target?.fsPath ?? '') !== folder) await rmdir(folder).catch(() => undefined);
   if (!target) return null;
-  if (target.scheme !== 'file') {
-    void vscode.window.showErrorMessage(`${TITLE}: only folders on disk can be used (this one is ${target.scheme}:)`);
-    return null;
-  }
-  await writeFileAtomic(target.fsPath, png);
-  vscode.window.setStatusBarMessage(`Saved screenshot ${displayPath(target.fsPath)}`, 5000);
-  return target.fsPath;
+  await writeFileAtomic(target, png);
+  vscode.window.setStatusBarMessage(`Saved screenshot ${displayPath(target)}`, 5000);
+  return target;
 }

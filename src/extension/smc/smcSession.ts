@@ -5,13 +5,18 @@ import { Hdf5File } from '../../core/hdf5/hdf5File';
 import { projectPoints, type CameraCalibration } from '../../core/smc/calibration';
 import type { EncodedImage } from '../../core/smc/smcFile';
 import { SmcPerformance } from '../../core/smc/smcPerformance';
+import { keypoints2dState } from '../../core/smc/landmarkState';
+import { albedoImage } from '../../core/smc/albedoImage';
 import type { SmcDocumentInfo, SmcImage, SmcKeypointOverlay, SmcMesh, SmcRequests, SmcViewModel } from '../../protocol/smcProtocol';
 import { buildAudioTrack } from './smcAudio';
 import { smcViewModel } from './smcContentsView';
 import { frameParam, hdf5PathParam, intParam, oneOfParam, ParamError } from '../kit/requestParams';
 import type { SessionHandlers } from '../kit/sessionHandlers';
+import { SmcProjections } from './smcProjections';
 import { meanPointDistance } from './smcReprojection';
 import { smcNodeView } from './smcStructure';
+import { datasetImageView, datasetSliceView } from './smcDatasetValues';
+import type { videoExportRequests } from '../../protocol/videoExportProtocol';
 
 /** An opened `.smc`: a performance (the file and its partner), or a valid HDF5 file that is not an SMC. */
 export type SmcSource = { kind: 'smc'; perf: SmcPerformance } | { kind: 'hdf5'; file: Hdf5File; notice: string };
@@ -32,7 +37,10 @@ export function closeSmcSource(source: SmcSource): void {
 }
 
 /** Every request but those that need VS Code (the clipboard; `reopenWith` is the kit's). */
-type Handlers = SessionHandlers<SmcRequests, Exclude<keyof SmcRequests, 'reopenWith' | 'copyText'>>;
+type Handlers = SessionHandlers<
+  SmcRequests,
+  Exclude<keyof SmcRequests, 'reopenWith' | 'copyText' | 'saveContactSheet' | 'flameFaces' | keyof typeof videoExportRequests>
+>;
 
 /** Audio envelope buckets the webview may ask for (one per pixel of a wide waveform at most). */
 const MAX_AUDIO_BUCKETS = 16_384;
@@ -48,6 +56,7 @@ export class SmcSession {
   private contentsPromise?: Promise<SmcViewModel>;
   private calibrationPromise?: Promise<Map<string, CameraCalibration>>;
   private audioPromise?: { buckets: number; track: ReturnType<SmcSession['buildAudio']> };
+  private projectionsCache?: SmcProjections;
 
   constructor(readonly source: SmcSource) {}
 
@@ -116,6 +125,12 @@ export class SmcSession {
       const mesh = await this.perf.scanMesh();
       return mesh ? { positions: Float32Array.from(mesh.vertices.data), indices: mesh.faces } : null;
     },
+    reprojectionErrors: async (params) => this.projections.reprojectionErrors(frameParam(params, (await this.contents()).frameCount)),
+    projectedFlame: async (params) => {
+      const c = await this.contents();
+      return this.projections.projectedFlame(cameraParam(params, c), frameParam(params, c.frameCount));
+    },
+    projectedScan: async (params) => this.projections.projectedScan(cameraParam(params, await this.contents())),
     flameFrame: async (params) => {
       const c = await this.contents();
       const frame = frameParam(params, c.frameCount);
@@ -134,6 +149,11 @@ export class SmcSession {
       const s = await this.perf.flameSeries(name);
       if (!s) return null;
       return { name, frames: s.frames, width: s.frames.length ? s.data.length / s.frames.length : 0, data: s.data };
+    },
+    flameAlbedo: async (params) => {
+      const frame = frameParam(params, (await this.contents()).frameCount);
+      const albedo = await this.perf.flameParameter(frame, 'albedos');
+      return albedo ? albedoImage(albedo) : null;
     },
     uvTexture: async (params) => {
       const frame = frameParam(params, (await this.contents()).frameCount);
@@ -158,11 +178,17 @@ export class SmcSession {
       return this.audioPromise.track;
     },
     structure: async (params) => {
-      const files = this.source.kind === 'smc' ? this.source.perf.files.map((f) => f.hdf5) : [this.source.file];
-      const index = intParam(params, 'file', 0, files.length - 1);
-      return smcNodeView(files[index]!, hdf5PathParam(params));
+      return smcNodeView(this.structureFile(params), hdf5PathParam(params));
     },
+    datasetSlice: async (params) => datasetSliceView(this.structureFile(params), params),
+    datasetImage: async (params) => datasetImageView(this.structureFile(params), params),
   };
+
+  /** The open file a structure request names (0: the opened file, 1: its partner). */
+  private structureFile(params: unknown): Hdf5File {
+    const files = this.source.kind === 'smc' ? this.source.perf.files.map((f) => f.hdf5) : [this.source.file];
+    return files[intParam(params, 'file', 0, files.length - 1)]!;
+  }
 
   contents(): Promise<SmcViewModel> {
     const perf = this.perf;
@@ -173,6 +199,15 @@ export class SmcSession {
   private get perf(): SmcPerformance {
     if (this.source.kind !== 'smc') throw new ParamError('This file is not a RenderMe360 SMC; only its structure can be shown');
     return this.source.perf;
+  }
+
+  private get projections(): SmcProjections {
+    this.projectionsCache ??= new SmcProjections(
+      this.perf,
+      () => this.calibrationAll(),
+      async () => (await this.contents()).keypoints2dCameras,
+    );
+    return this.projectionsCache;
   }
 
   private calibrationAll(): Promise<Map<string, CameraCalibration>> {
@@ -188,7 +223,13 @@ export class SmcSession {
     ]);
     const projected = points3d && cal ? Float32Array.from(projectPoints(cal, points3d.data)) : null;
     const d = detected ? Float32Array.from(detected.data) : null;
-    return { detected: d, projected, meanError: d && projected ? meanPointDistance(d, projected) : null };
+    return {
+      detected: d,
+      detectedState: d ? 'present' : keypoints2dState(this.perf.filesFor('keypoints2d'), camera, frame),
+      calibrated: cal !== null,
+      projected,
+      meanError: d && projected ? meanPointDistance(d, projected) : null,
+    };
   }
 
   private async buildAudio(buckets: number) {

@@ -19,16 +19,8 @@ export interface CameraImageLines {
  * keeps the cross a fixed size on screen.
  */
 export function cameraImageLines(cam: BodyCompressCamera, boxes: Float32Array | null, depth: number, paneScale: number): CameraImageLines {
-  const [fx, skew, cx, , fy, cy] = cam.K as [number, number, number, number, number, number];
-  const R = cam.R;
-  const [lx, ly, lz] = cam.loc as [number, number, number];
-  // Image pixel (u, v) at `depth` along the optical axis, in world coordinates: R^T x + loc.
-  const world = (u: number, v: number, out: number[]) => {
-    const y = ((v - cy) / (fy || 1)) * depth;
-    const x = ((u - cx - (skew * (v - cy)) / (fy || 1)) / (fx || 1)) * depth;
-    const z = depth;
-    out.push(R[0]! * x + R[3]! * y + R[6]! * z + lx, R[1]! * x + R[4]! * y + R[7]! * z + ly, R[2]! * x + R[5]! * y + R[8]! * z + lz);
-  };
+  const [, , cx, , , cy] = cam.K as [number, number, number, number, number, number];
+  const world = imageToWorld(cam, depth);
   const rect = (u0: number, v0: number, u1: number, v1: number, out: number[]) => {
     const c: [number, number][] = [
       [u0, v0],
@@ -59,6 +51,31 @@ export function cameraImageLines(cam: BodyCompressCamera, boxes: Float32Array | 
     boxOwner.push(i, i, i, i);
   }
   return { frame: Float32Array.from(frame), boxes: Float32Array.from(boxLines), boxOwner };
+}
+
+/** Image pixel (u, v) of the (pinhole) camera at `depth` mm along its optical axis, pushed to `out` as world x, y, z: R^T x + loc. */
+export function imageToWorld(cam: BodyCompressCamera, depth: number): (u: number, v: number, out: number[]) => void {
+  const [fx, skew, cx, , fy, cy] = cam.K as [number, number, number, number, number, number];
+  const R = cam.R;
+  const [lx, ly, lz] = cam.loc as [number, number, number];
+  return (u, v, out) => {
+    const y = ((v - cy) / (fy || 1)) * depth;
+    const x = ((u - cx - (skew * (v - cy)) / (fy || 1)) / (fx || 1)) * depth;
+    const z = depth;
+    out.push(R[0]! * x + R[3]! * y + R[6]! * z + lx, R[1]! * x + R[4]! * y + R[7]! * z + ly, R[2]! * x + R[5]! * y + R[8]! * z + lz);
+  };
+}
+
+/** The image rectangle's corners (pixel edges -0.5 … W-0.5) at `depth`: top-left, top-right, bottom-right, bottom-left, as world x, y, z. */
+export function imageCorners(cam: BodyCompressCamera, depth: number): Float32Array {
+  const world = imageToWorld(cam, depth);
+  const [w, h] = cam.imageSize;
+  const out: number[] = [];
+  world(-0.5, -0.5, out);
+  world(w - 0.5, -0.5, out);
+  world(w - 0.5, h - 0.5, out);
+  world(-0.5, h - 0.5, out);
+  return Float32Array.from(out);
 }
 
 /** What the view says about the image it shows through the camera, e.g. "Camera image 1,920 × 1,080 px (size estimated from the principal point) · 2 boxes". */

@@ -1,24 +1,9 @@
 import type { BodyCompressFrame } from '../../protocol/bodyCompressProtocol';
 import { el } from '../common/dom';
-
-/** Viridis at five stops: perceptually even, readable for colour-blind users, on light and dark themes. */
-const STOPS: [number, number, number][] = [
-  [0.267, 0.005, 0.329],
-  [0.229, 0.322, 0.545],
-  [0.128, 0.567, 0.551],
-  [0.369, 0.789, 0.383],
-  [0.993, 0.906, 0.144],
-];
+import { viridisAt } from '../common/viridis';
 
 /** The colour of t in [0, 1] (clamped), as r, g, b in [0, 1]. */
-export function colorAt(t: number): [number, number, number] {
-  const x = Math.min(1, Math.max(0, Number.isFinite(t) ? t : 1)) * (STOPS.length - 1);
-  const i = Math.min(STOPS.length - 2, Math.floor(x));
-  const f = x - i;
-  const a = STOPS[i]!;
-  const b = STOPS[i + 1]!;
-  return [a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f, a[2] + (b[2] - a[2]) * f];
-}
+export const colorAt = viridisAt;
 
 const LUT_SIZE = 256;
 /** The ramp in linear RGB (what WebGL vertex colours are; three.js converts its output to sRGB). */

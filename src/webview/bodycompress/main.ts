@@ -3,6 +3,17 @@ import { showErrorPage } from '../common/errorPage';
 import { errorText } from '../common/errorText';
 import { connectHost } from '../common/host';
 import { BodyCompressPage } from './page';
+import { exportVideo } from '../common/videoRecorder';
+
+/** The answer to Export Video… while the file cannot be shown. */
+const NOTHING_TO_RECORD = {
+  targets: [],
+  reason: 'this file cannot be shown, so there is nothing to record.',
+  frames: 0,
+  current: 0,
+  fps: 30,
+  viewSize: [2, 2] as [number, number],
+};
 
 // For the benchmark's breakdown of the first paint: the bundle has been fetched, parsed and evaluated.
 performance.mark('bodycompress-script-start');
@@ -33,6 +44,8 @@ host.on('index', (s) => page?.setIndex(s));
 host.on('reloaded', () => void start().catch(failed));
 host.on('facesChanged', () => page?.refreshFaces());
 host.on('screenshotRequested', () => void page?.screenshot());
+host.on('videoExportRequested', () => void (page ? exportVideo(host, page.videoCapture()) : host.request('exportVideo', NOTHING_TO_RECORD).catch(failed)));
+host.on('sourceVideoChanged', () => void page?.loadSourceVideo());
 host.on('compare', (c) => {
   comparison = c;
   page?.tools.setComparison(c);

@@ -23,6 +23,8 @@ import { TemplateFaces } from './templateFaces';
 import { DisplayToolbar, gotoFrameField, PeoplePanel, type Toggle } from './toolbar';
 import type { ViewPreset } from './viewPresets';
 import { ViewToolbar } from './viewToolbar';
+import { FrameGate, VideoBackdrop } from './videoBackdrop';
+import { BodyCompressVideoCapture } from './videoCapture';
 
 /** Saving the frame on every step of playback would post 30 messages a second; a pause suffices. */
 const SAVE_FRAME_DELAY_MS = 300;
@@ -54,6 +56,9 @@ export class BodyCompressPage {
   private readonly faces: TemplateFaces;
   /** Picking, pinned plots, trails and comparison (bodyTools.ts). */
   readonly tools: BodyTools;
+  /** The source video behind the through-camera view, and the gate that draws each frame with its image (videoBackdrop.ts). */
+  private readonly backdrop: VideoBackdrop;
+  private readonly gate: FrameGate;
   private index: BodyCompressIndexState;
   private current: BodyCompressFrame | null = null;
   private uncertaintyMax: number | null = null;
@@ -80,6 +85,13 @@ export class BodyCompressPage {
     this.index = o.index;
     this.loader = new FrameLoader((frame, uncertainties) => host.request('frame', { frame, uncertainties }), this.state.get('uncertainty'));
     this.scene = new BodyScene(o.worldUp);
+    const sourceReader = {
+      bytes: (token: number, start: number, end: number) => host.request('sourceVideoBytes', { token, start, end }),
+      image: (token: number, index: number) => host.request('sourceImage', { token, index }),
+    };
+    this.backdrop = new VideoBackdrop(sourceReader, o.fps, this.scene.element, () => this.redraw());
+    this.scene.addLayer(this.backdrop.plane);
+    this.gate = new FrameGate((f) => this.backdrop.show(f));
     this.inspector = new Inspector(
       o,
       (f) => this.playback?.seek(f),
@@ -98,7 +110,15 @@ export class BodyCompressPage {
       exportAll: () => void host.request('exportFrames', { start: 0, end: null }),
     });
     this.people = new PeoplePanel(this.state, () => this.redraw());
-    this.viewBar = new ViewToolbar(this.state, { preset: (p) => this.viewFrom(p), changed: () => this.applyViewSettings() });
+    this.viewBar = new ViewToolbar(this.state, {
+      preset: (p) => this.viewFrom(p),
+      changed: () => this.applyViewSettings(),
+      pickSourceVideo: () => void host.request('pickSourceVideo', null),
+      imageOpacity: (a) => {
+        this.backdrop.opacity = a;
+        this.scene.scene3d.requestRender();
+      },
+    });
     this.applyViewSettings();
     this.scene.scene3d.onDoubleClick((x, y, toPane) => this.focusAt(x, y, toPane));
     this.faces = new TemplateFaces(
@@ -175,6 +195,15 @@ export class BodyCompressPage {
       this.inspector.setIndex(this.index);
       this.updateInspector();
     });
+    void this.loadSourceVideo();
+  }
+
+  /** Asks the host for the source video (again, after Set Source Video...) and shows it behind the through-camera view. */
+  async loadSourceVideo(): Promise<void> {
+    const s = await this.host.request('sourceVideo', null);
+    if (this.disposed) return;
+    await this.backdrop.setSource(s, () => this.frameCount());
+    if (this.current && !this.disposed) this.draw(this.current);
   }
 
   /** Index progress from the host: more frames reachable, the final count, the people chart. */
@@ -228,12 +257,35 @@ export class BodyCompressPage {
     }
   }
 
+  /** What Export Video… records: this page's 3D view (videoCapture.ts). */
+  videoCapture(): BodyCompressVideoCapture {
+    return new BodyCompressVideoCapture({
+      scene: this.scene,
+      fps: this.o.fps,
+      available: () => this.available(),
+      current: () => this.current,
+      throughCamera: () => this.state.get('throughCamera'),
+      setThroughCamera: (on) => {
+        if (!on) {
+          this.leaveCamera();
+          return;
+        }
+        this.state.set({ throughCamera: true });
+        this.redraw();
+      },
+      seek: (f) => this.playback?.seek(f),
+      pause: () => this.playback?.pause(),
+      status: (text) => this.people.setStatus(text),
+    });
+  }
+
   dispose(): void {
     this.disposed = true;
     this.unfollowHeight();
     clearTimeout(this.saveTimer);
     clearTimeout(this.inspectorTimer);
     this.peopleCounts.dispose();
+    this.backdrop.dispose();
     this.tools.dispose();
     this.follower?.dispose();
     this.faces.dispose();
@@ -263,7 +315,12 @@ export class BodyCompressPage {
     return this.follower?.show(f);
   }
 
-  private draw(f: BodyCompressFrame): void {
+  private draw(f: BodyCompressFrame, withImage = false): void {
+    // Through the camera with a source video: each frame is drawn once its image is on screen.
+    if (!withImage && this.state.get('throughCamera') && f.camera && this.backdrop.ready) {
+      this.gate.push(f.index, () => this.draw(f, true));
+      return;
+    }
     this.current = f;
     if (this.state.get('uncertainty') && this.uncertaintyMax === null) this.initUncertaintyScale(f);
     this.showInScene(f);
@@ -298,15 +355,25 @@ export class BodyCompressPage {
   }
 
   private redraw(): void {
-    if (this.current) this.showInScene(this.current);
+    const f = this.current;
+    // Looking through the camera now, and the frame's image not yet behind it: fetched first.
+    if (f && this.state.get('throughCamera') && f.camera && this.backdrop.ready && !this.backdrop.showing(f.index)) {
+      this.draw(f);
+      return;
+    }
+    if (f) this.showInScene(f);
     this.viewBar.setCaption(this.scene.caption);
   }
 
   /** Draws `f`, with the comparison's distance colours (on the uncertainty colour map) while comparing. */
-  private showInScene(f: BodyCompressFrame): void {
+  private showInScene(frame: BodyCompressFrame): void {
+    const imageBehind = this.state.get('throughCamera') && this.backdrop.showing(frame.index);
+    const f = imageBehind ? this.backdrop.distorted(frame) : frame;
     const compared = this.tools.decorate(f);
     if (compared) this.scene.show(compared.frame, { ...this.displayOptions(), uncertainty: true }, compared.scaleMax);
     else this.scene.show(f, this.displayOptions(), this.uncertaintyMax ?? 0.1);
+    this.backdrop.place(frame.camera, imageBehind && this.scene.scene3d.lookingThrough);
+    this.viewBar.setSourceVideo(this.state.get('throughCamera'), this.backdrop.message, this.backdrop.failed);
   }
 
   private displayOptions(): DisplayOptions {

@@ -18,6 +18,10 @@ export interface ViewToolbarActions {
   preset(preset: ViewPreset): void;
   /** Projection, background or marker size changed; the view state holds the new value already. */
   changed(): void;
+  /** "Source Video…": runs Set Source Video... for this file. */
+  pickSourceVideo(): void;
+  /** The source image's opacity over the background (0 … 1), behind the bodies. */
+  imageOpacity(a: number): void;
 }
 
 /**
@@ -28,6 +32,9 @@ export interface ViewToolbarActions {
 export class ViewToolbar {
   readonly element: HTMLElement;
   private readonly caption = el('span', { class: 'detail-info', id: 'camera-image-info', role: 'status' });
+  /** Through the camera: the source video's button, opacity slider and one line about it. */
+  private readonly video: HTMLElement;
+  private readonly videoInfo = el('span', { class: 'detail-info', id: 'source-video-info', role: 'status' });
 
   constructor(
     private readonly state: ViewState<BodyCompressViewState>,
@@ -90,6 +97,33 @@ export class ViewToolbar {
       String(state.get('markerScale')),
       (v) => state.set({ markerScale: Number(v) }),
     );
+    const pick = el(
+      'vscode-button',
+      { id: 'set-source-video', secondary: true, icon: 'file-media', title: 'Set Source Video...: the video or folder of frame images behind the camera view' },
+      'Source Video…',
+    );
+    pick.addEventListener('click', () => actions.pickSourceVideo());
+    const opacity = el('input', {
+      type: 'range',
+      id: 'video-opacity',
+      class: 'video-opacity',
+      min: '0',
+      max: '100',
+      step: '5',
+      value: '100',
+      'aria-label': 'Image opacity behind the bodies',
+      title: 'Image opacity behind the bodies',
+    });
+    opacity.addEventListener('input', () => actions.imageOpacity(Number(opacity.value) / 100));
+    this.video = el(
+      'span',
+      { class: 'source-video-controls', id: 'source-video-controls' },
+      pick,
+      el('label', { class: 'detail-info', for: 'video-opacity' }, 'Image'),
+      opacity,
+      this.videoInfo,
+    );
+    this.video.hidden = true;
     this.element = el(
       'div',
       { class: 'toolbar', id: 'view-toolbar' },
@@ -99,6 +133,7 @@ export class ViewToolbar {
       background,
       colour,
       markers,
+      this.video,
       el('span', { class: 'spacer' }),
       this.caption,
     );
@@ -108,6 +143,13 @@ export class ViewToolbar {
   backgroundColour(): string | null {
     const b = this.state.get('background');
     return b === 'theme' ? null : b === 'dark' || b === 'light' ? BACKGROUNDS[b] : b;
+  }
+
+  /** Shows the source video's controls while looking through the camera, with one line about the video (a problem stands out). */
+  setSourceVideo(visible: boolean, message: string, problem: boolean): void {
+    this.video.hidden = !visible;
+    if (this.videoInfo.textContent !== message) this.videoInfo.textContent = message;
+    this.videoInfo.classList.toggle('problem', problem);
   }
 
   /** What the view says about the camera image it looks through ('' when it does not). */

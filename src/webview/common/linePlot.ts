@@ -1,12 +1,9 @@
 import { el } from './dom';
+import { hoverText, type PlotSeries } from './plotReadout';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
-export interface PlotSeries {
-  label: string;
-  /** One value per x. */
-  values: ArrayLike<number> & Iterable<number>;
-}
+export type { PlotSeries } from './plotReadout';
 
 export interface LinePlotOptions {
   title: string;
@@ -16,6 +13,8 @@ export interface LinePlotOptions {
   legendLimit?: number;
   /** Clicking the plot reports the nearest x (e.g. to seek to that frame). */
   onPick?: (x: number) => void;
+  /** What x is, for the hover readout ("frame 12 · x 0.031 …"); default "frame". */
+  xLabel?: string;
   width?: number;
   height?: number;
 }
@@ -77,16 +76,34 @@ export function linePlot(o: LinePlotOptions): LinePlot {
     svg.append(shape);
   });
   const marker = svgEl('line', { y1: pad.top, y2: H - pad.bottom, class: 'plot-marker', visibility: 'hidden' });
-  svg.append(marker);
+  const hover = svgEl('line', { y1: pad.top, y2: H - pad.bottom, class: 'plot-hover', visibility: 'hidden' });
+  svg.append(hover, marker);
+  /** Index of the x nearest to the pointer. */
+  const nearest = (e: MouseEvent): number => {
+    const rect = svg.getBoundingClientRect();
+    const sx = ((e.clientX - rect.left) / rect.width) * W;
+    const x = x0 + ((sx - pad.left) / (W - pad.left - pad.right)) * (x1 - x0);
+    let best = 0;
+    for (let j = 1; j < n; j++) if (Math.abs(o.x[j]! - x) < Math.abs(o.x[best]! - x)) best = j;
+    return best;
+  };
   if (o.onPick && n > 0) {
     svg.classList.add('pickable');
-    svg.addEventListener('click', (e) => {
-      const rect = svg.getBoundingClientRect();
-      const sx = ((e.clientX - rect.left) / rect.width) * W;
-      const x = x0 + ((sx - pad.left) / (W - pad.left - pad.right)) * (x1 - x0);
-      let best = 0;
-      for (let j = 1; j < n; j++) if (Math.abs(o.x[j]! - x) < Math.abs(o.x[best]! - x)) best = j;
-      o.onPick!(o.x[best]!);
+    svg.addEventListener('click', (e) => o.onPick!(o.x[nearest(e)]!));
+  }
+  // Hovering reads out the nearest x and every listed series' value there.
+  const readout = el('div', { class: 'plot-readout', 'aria-live': 'off' });
+  if (n > 0) {
+    svg.addEventListener('pointermove', (e) => {
+      const j = nearest(e);
+      hover.setAttribute('x1', String(px(o.x[j]!)));
+      hover.setAttribute('x2', String(px(o.x[j]!)));
+      hover.setAttribute('visibility', 'visible');
+      readout.textContent = hoverText(o, j);
+    });
+    svg.addEventListener('pointerleave', () => {
+      hover.setAttribute('visibility', 'hidden');
+      readout.textContent = '';
     });
   }
   const limit = o.legendLimit ?? 6;
@@ -96,7 +113,7 @@ export function linePlot(o: LinePlotOptions): LinePlot {
     ...o.series.slice(0, limit).map((s, i) => el('span', { class: `plot-key series-${i % 8}` }, s.label)),
     o.series.length > limit ? el('span', { class: 'plot-more' }, `+${o.series.length - limit} more`) : null,
   );
-  const element = el('figure', { class: 'line-plot' }, el('figcaption', {}, o.title), svg, legend);
+  const element = el('figure', { class: 'line-plot' }, el('figcaption', {}, o.title), svg, readout, legend);
   return {
     element,
     setMarker(x) {

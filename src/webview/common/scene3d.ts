@@ -63,6 +63,8 @@ export class Scene3d {
   /** A fixed background colour (CSS), or null for the editor's. */
   private backgroundColour: string | null = null;
   private readonly cleanup: (() => void)[] = [];
+  /** While recording a video: the picture's size in pixels, in place of the pane's (beginCapture). */
+  private captureSize: { width: number; height: number } | null = null;
 
   constructor(private readonly options: Scene3dOptions = {}) {
     this.element = el('div', { class: 'scene3d' });
@@ -283,7 +285,7 @@ export class Scene3d {
   /** Where the looked-through camera's image lies in the pane (CSS pixels), or null when not looking through one. */
   get imageBox(): Letterbox | null {
     if (!this.intrinsics || !this.orbitView) return null;
-    const { clientWidth: w, clientHeight: h } = this.element;
+    const { width: w, height: h } = this.paneSize();
     return w > 0 && h > 0 ? letterbox(w, h, this.intrinsics.width, this.intrinsics.height) : null;
   }
 
@@ -344,7 +346,7 @@ export class Scene3d {
     r.setClearColor(letterboxBars(background));
     r.clear();
     // One pane pixel more on each side, so the image border drawn on its edge is whole.
-    const { clientHeight: h } = this.element;
+    const { height: h } = this.paneSize();
     r.setScissor(box.x - 1, h - (box.y + box.height) - 1, box.width + 2, box.height + 2);
     r.setScissorTest(true);
     r.render(this.scene, this.camera);
@@ -354,7 +356,7 @@ export class Scene3d {
   /** The projection matrix for what is drawn now: the looked-through camera's intrinsics, orthographic, or the perspective one. */
   private applyProjection(): void {
     const cam = this.camera;
-    const { clientWidth: w, clientHeight: h } = this.element;
+    const { width: w, height: h } = this.paneSize();
     if (this.intrinsics && this.orbitView && w > 0 && h > 0) {
       const k = this.intrinsics;
       cam.projectionMatrix.fromArray(intrinsicProjection(k.K, k.width, k.height, w, h, cam.near, cam.far));
@@ -412,7 +414,42 @@ export class Scene3d {
     this.renderer.dispose();
   }
 
+  /**
+   * Draws at `width` × `height` pixels (not the pane's size) until endCapture, e.g. the frames of a
+   * video; the canvas on screen shows the picture scaled (see `.scene3d.capturing` in editor.css).
+   */
+  beginCapture(width: number, height: number): void {
+    if (!this.ok) return;
+    this.captureSize = { width, height };
+    this.element.classList.add('capturing');
+    this.renderer.setPixelRatio(1);
+    this.renderer.setSize(width, height, false);
+    this.camera.aspect = width / height;
+    this.camera.updateProjectionMatrix();
+  }
+
+  /** Draws the scene now (at the capture size) and returns the canvas holding the picture. */
+  captureFrame(): HTMLCanvasElement {
+    if (!this.ok) throw new Error('The 3D view is unavailable');
+    this.render();
+    return this.renderer.domElement;
+  }
+
+  endCapture(): void {
+    if (!this.ok || !this.captureSize) return;
+    this.captureSize = null;
+    this.element.classList.remove('capturing');
+    this.renderer.setPixelRatio(window.devicePixelRatio);
+    this.resize();
+  }
+
+  /** The size drawn at: the pane's in CSS pixels, or the capture size while capturing. */
+  private paneSize(): { width: number; height: number } {
+    return this.captureSize ?? { width: this.element.clientWidth, height: this.element.clientHeight };
+  }
+
   private resize(): void {
+    if (this.captureSize) return;
     const { clientWidth: w, clientHeight: h } = this.element;
     if (w === 0 || h === 0) return;
     this.renderer.setSize(w, h, false);

@@ -50,6 +50,13 @@ export function createTabs(specs: TabSpec[], initial: string, onSelect: (id: str
     specs[i]!.onShow?.();
     onSelect(specs[i]!.id);
   };
+  // The tab bar stays at the top while the page scrolls. Its header lives in the element's shadow
+  // root without a ::part, so it is styled through the CSSOM (allowed by the strict CSP).
+  void (tabs as HTMLElement & { updateComplete?: Promise<unknown> }).updateComplete?.then(() => {
+    const header = tabs.shadowRoot?.querySelector<HTMLElement>('.header');
+    if (!header) return;
+    Object.assign(header.style, { position: 'sticky', top: '0', zIndex: '5', background: 'var(--vscode-editor-background)' });
+  });
   tabs.addEventListener('vsc-tabs-select', (e) => show((e as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex));
   // Build the first tab once the element is in the page (after the caller appends it).
   queueMicrotask(() => show(start));

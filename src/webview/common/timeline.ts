@@ -14,7 +14,8 @@ export const animationFrames: PlaybackTicker = {
 /**
  * The controls of a PlaybackController: a frame slider showing how far the reachable frames go,
  * play/pause, single-frame steps, speed and loop. The keyboard (Space, Left/Right, Home/End) works
- * anywhere on the page except in text fields.
+ * anywhere on the page except in text fields (and Left/Right in the controls that use them: selects,
+ * radio groups, trees).
  */
 export class Timeline {
   readonly element: HTMLElement;
@@ -65,6 +66,9 @@ export class Timeline {
     p.onChange(() => this.update());
     this.update();
     document.addEventListener('keydown', (e) => this.onKey(e));
+    // Left/Right step frames wherever the focus is (tab headers, buttons, plots), before the focused
+    // control sees them; only controls that need the arrows themselves keep them.
+    window.addEventListener('keydown', (e) => this.onArrow(e), { capture: true });
   }
 
   private update(): void {
@@ -80,6 +84,15 @@ export class Timeline {
     this.playButton.setAttribute('label', playing ? 'Pause (Space)' : 'Play (Space)');
   }
 
+  private onArrow(e: KeyboardEvent): void {
+    if ((e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') || e.altKey || e.ctrlKey || e.metaKey) return;
+    if (!this.element.isConnected || this.element.hidden || this.element.closest('[hidden]')) return;
+    if (e.composedPath().some(usesArrowKeys)) return;
+    e.preventDefault();
+    e.stopPropagation();
+    this.playback.step((e.key === 'ArrowLeft' ? -1 : 1) * (e.shiftKey ? 10 : 1));
+  }
+
   private onKey(e: KeyboardEvent): void {
     if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey || !this.element.isConnected) return;
     if (isTextInput(e.composedPath()[0])) return;
@@ -87,8 +100,6 @@ export class Timeline {
     const last = p.lastReachable;
     const actions: Record<string, () => void> = {
       ' ': () => p.toggle(),
-      ArrowLeft: () => p.step(e.shiftKey ? -10 : -1),
-      ArrowRight: () => p.step(e.shiftKey ? 10 : 1),
       Home: () => {
         p.pause();
         p.seek(0);
@@ -103,6 +114,14 @@ export class Timeline {
     e.preventDefault();
     action();
   }
+}
+
+/** Controls whose arrow keys move within them: text fields, selects, radio groups, trees. */
+const ARROW_KEY_CONTROLS = new Set(['VSCODE-TEXTFIELD', 'VSCODE-TEXTAREA', 'VSCODE-SINGLE-SELECT', 'VSCODE-MULTI-SELECT', 'VSCODE-RADIO-GROUP', 'VSCODE-TREE']);
+
+function usesArrowKeys(target: EventTarget): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  return ARROW_KEY_CONTROLS.has(target.tagName) || isTextInput(target);
 }
 
 /** Keys typed into text fields and selects are theirs, not the timeline's. */

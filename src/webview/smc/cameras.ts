@@ -3,16 +3,28 @@ import '@vscode-elements/elements/dist/vscode-radio/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
 import type { SmcImageKind, SmcKeypointOverlay } from '../../protocol/smcProtocol';
 import { el } from '../common/dom';
 import { errorText } from '../common/errorText';
 import { LatestOnly, STALE } from '../common/latestReply';
 import { table } from '../common/table';
 import type { ImageMode, SmcContext } from './context';
-import { drawLayers, TileGrid } from './imageTiles';
+import { ComparePane } from './comparePane';
+import { ImagePane } from './imagePane';
+import { TileGrid } from './imageTiles';
 import { drawKeypoints } from './keypointOverlay';
+import { detectedLegend, projectedLegend } from './landmarkLegend';
+import { SharedZoom } from './zoomPan';
+import { MeshOverlay } from './meshOverlay';
+import { ReprojectionTable } from './reprojectionTable';
 
 const MODE_LABEL: Record<ImageMode, string> = { color: 'Colour', mask: 'Mask', overlay: 'Colour + mask' };
+/** Cameras shown side by side in the detail view. */
+const COMPARE_COUNTS = [1, 2, 4] as const;
+/** Room kept above the detail view for the tab bar that stays at the top. */
+const STICKY_TABS_HEIGHT = 40;
 /** How long a frame is on screen before its neighbour is decoded ahead. */
 const PREFETCH_DELAY_MS = 120;
 
@@ -27,11 +39,26 @@ export class CamerasView {
   private readonly detail: HTMLElement;
   private readonly detailTitle: HTMLElement;
   private readonly detailInfo: HTMLElement;
-  private readonly imageCanvas: HTMLCanvasElement;
+  /** The large image at image resolution (what exports record). */
+  readonly imageCanvas: HTMLCanvasElement;
   private readonly overlayCanvas: HTMLCanvasElement;
-  private readonly stage: HTMLElement;
+  /**
+   * The large image and its overlays, zoomed and panned as one (see ImagePane): a canvas appended
+   * here, absolutely placed at the top-left, follows the image.
+   */
+  readonly stage: HTMLElement;
+  private readonly pane: ImagePane;
+  /** One zoom for the large image and the cameras beside it. */
+  private readonly zoom = new SharedZoom();
+  private readonly panes: HTMLElement;
+  private compare: ComparePane[] = [];
+  /** "Actual size" was on when the view was last open: applied once an image is there. */
+  private pendingActualSize = false;
   private readonly legend: HTMLElement;
   private readonly keypointControls: HTMLElement;
+  /** FLAME and scan projected onto the large image (projection helper's module). */
+  private readonly meshes: MeshOverlay;
+  private readonly reprojection: ReprojectionTable;
   /** The landmarks as numbers, built only while its section is open (106 rows per frame). */
   private readonly pointsSection: HTMLElement & { open: boolean };
   private readonly pointsBody: HTMLElement;
@@ -40,7 +67,6 @@ export class CamerasView {
   /** The grid or the large image shows the frame and camera asked for last (one turn for both). */
   private readonly latest = new LatestOnly();
   private lastOverlay: SmcKeypointOverlay | null = null;
-  private lastImage: { width: number; height: number } | null = null;
   /** The frame last shown large, to tell the direction of travel. */
   private lastDetailFrame = -1;
   private prefetchTimer: number | undefined;
@@ -76,6 +102,8 @@ export class CamerasView {
     const detectedBox = this.checkbox('show-detected', 'Detected 2D landmarks', 'showDetected');
     const projectedBox = this.checkbox('show-projected', 'Projected 3D landmarks', 'showProjected');
     this.keypointControls = el('span', { class: 'toolbar-group' }, detectedBox, projectedBox);
+    this.meshes = new MeshOverlay(ctx, () => this.redrawOverlay());
+    this.reprojection = new ReprojectionTable(ctx, (id) => this.open(id));
 
     const back = el('vscode-button', { secondary: true, icon: 'arrow-left', id: 'camera-back' }, 'All cameras');
     back.addEventListener('click', () => this.open(null));
@@ -84,23 +112,44 @@ export class CamerasView {
     const next = el('vscode-button', { secondary: true, icon: 'chevron-right', id: 'camera-next', title: 'Next camera (])' });
     next.addEventListener('click', () => this.stepCamera(1));
     const zoom = el('vscode-button', { secondary: true, id: 'camera-zoom' });
+    // Fit resets any wheel zoom and pan; "Actual size" shows one image pixel per device pixel.
     const setZoomLabel = () => {
-      const fit = ctx.state.get('zoom') === 'fit';
+      const fit = this.zoom.isFit;
       zoom.textContent = fit ? 'Actual size' : 'Fit to window';
       zoom.setAttribute('icon', fit ? 'screen-full' : 'screen-normal');
+      ctx.state.set({ zoom: fit ? 'fit' : 'actual' });
     };
-    setZoomLabel();
+    this.pendingActualSize = ctx.state.get('zoom') === 'actual';
     zoom.addEventListener('click', () => {
-      ctx.state.set({ zoom: ctx.state.get('zoom') === 'fit' ? 'actual' : 'fit' });
-      setZoomLabel();
-      this.applyZoom();
+      if (this.zoom.isFit) this.actualSize();
+      else this.zoom.reset();
+    });
+    this.zoom.onChange(setZoomLabel);
+    setZoomLabel();
+    const layout = el(
+      'vscode-single-select',
+      { id: 'camera-compare', 'aria-label': 'Cameras side by side', title: 'Cameras side by side at the same frame' },
+      ...COMPARE_COUNTS.map((n) => el('vscode-option', { value: String(n), selected: n === ctx.state.get('compare') }, n === 1 ? '1 camera' : `${n} cameras`)),
+    ) as HTMLElement & { value: string };
+    layout.addEventListener('change', () => {
+      ctx.state.set({ compare: Number(layout.value) as 1 | 2 | 4 });
+      this.buildCompare();
+      if (this.visible) void this.refresh();
     });
 
     this.detailTitle = el('h2', { id: 'camera-title' });
     this.detailInfo = el('span', { class: 'detail-info', id: 'camera-image-info' });
-    this.imageCanvas = el('canvas', { class: 'detail-image', id: 'camera-image' });
     this.overlayCanvas = el('canvas', { class: 'detail-overlay', id: 'camera-overlay', 'aria-hidden': 'true' });
-    this.stage = el('div', { class: 'detail-stage' }, this.imageCanvas, this.overlayCanvas);
+    this.pane = new ImagePane(this.zoom, { image: 'camera-image', readout: 'pixel-readout' }, this.overlayCanvas);
+    this.pane.onTransform(() => this.redrawOverlay());
+    this.imageCanvas = this.pane.imageCanvas;
+    this.stage = this.pane.stage;
+    this.stage.insertBefore(this.meshes.canvas, this.overlayCanvas);
+    this.panes = el(
+      'div',
+      { class: 'camera-panes', id: 'camera-panes' },
+      el('div', { class: 'compare-pane main-pane' }, el('div', { class: 'pane-caption' }, this.pane.readout), this.pane.viewport),
+    );
     this.legend = el('div', { class: 'keypoint-legend', id: 'keypoint-legend' });
     this.pointsBody = el('div', { class: 'landmark-table' });
     this.pointsSection = el('vscode-collapsible', { heading: 'Landmark coordinates (pixels)', id: 'landmarks', class: 'landmarks' }, this.pointsBody);
@@ -108,9 +157,9 @@ export class CamerasView {
     this.detail = el(
       'section',
       { class: 'camera-detail', id: 'camera-detail', hidden: true },
-      el('div', { class: 'toolbar' }, back, prev, next, this.detailTitle, this.detailInfo, el('span', { class: 'spacer' }), zoom),
+      el('div', { class: 'toolbar' }, back, prev, next, this.detailTitle, this.detailInfo, el('span', { class: 'spacer' }), layout, zoom),
       this.legend,
-      this.stage,
+      this.panes,
       this.pointsSection,
     );
     new ResizeObserver(() => this.layoutDetail()).observe(this.detail);
@@ -118,10 +167,11 @@ export class CamerasView {
     this.element = el(
       'section',
       { class: 'cameras-view' },
-      el('div', { class: 'toolbar' }, modeGroup, this.keypointControls),
+      el('div', { class: 'toolbar' }, modeGroup, this.keypointControls, this.meshes.controls),
       this.modes.length === 0 ? el('p', { class: 'note' }, 'This performance holds no colour images or masks.') : null,
       this.grid.element,
       this.detail,
+      this.reprojection.element,
     );
     document.addEventListener('keydown', (e) => {
       if (!this.visible || !ctx.state.get('camera') || e.defaultPrevented) return;
@@ -130,6 +180,7 @@ export class CamerasView {
       else return;
       e.preventDefault();
     });
+    this.buildCompare();
     this.applyMode();
   }
 
@@ -154,6 +205,10 @@ export class CamerasView {
     this.applyMode();
     if (this.visible) void this.refresh();
     if (camera === null) this.grid.tiles.get(this.lastCamera ?? '')?.element.focus();
+    // Opened from a tile far down the grid, the image would start above the window: bring it up
+    // (below the sticky tab bar).
+    const top = this.detail.getBoundingClientRect().top;
+    if (camera !== null && top < 0) window.scrollBy(0, top - STICKY_TABS_HEIGHT);
     this.lastCamera = camera ?? this.lastCamera;
   }
 
@@ -181,32 +236,54 @@ export class CamerasView {
     const c = this.ctx.contents;
     const hasKeypoints = c.keypoints2dCameras.length > 0 || (c.hasKeypoints3d && c.calibratedCameras.length > 0);
     this.keypointControls.hidden = camera === null || !hasKeypoints;
-    this.applyZoom();
-  }
-
-  private applyZoom(): void {
-    this.stage.classList.toggle('actual-size', this.ctx.state.get('zoom') === 'actual');
+    this.meshes.controls.hidden = !this.meshes.applies(camera);
     this.layoutDetail();
   }
 
-  /**
-   * "Fit": as large as the editor allows (small images are enlarged too); "Actual size": one image
-   * pixel per device pixel, scrolling where it does not fit.
-   */
+  /** One image pixel per device pixel, from the top-left corner (the wheel zooms on from there). */
+  private actualSize(): void {
+    const img = this.pane.image;
+    const fit = this.pane.fitSize;
+    if (!img || fit.width === 0) return;
+    this.zoom.set({ scale: img.width / window.devicePixelRatio / fit.width, tx: 0, ty: 0 });
+  }
+
+  /** The cameras shown beside the large one: the next ones in camera order unless picked before. */
+  private buildCompare(): void {
+    const ids = this.ctx.contents.cameras.map((c) => c.id);
+    const count = this.ctx.state.get('compare');
+    const saved = this.ctx.state.get('compareCameras');
+    const current = this.ctx.state.get('camera') ?? ids[0] ?? '';
+    const start = Math.max(0, ids.indexOf(current));
+    for (const p of this.compare) p.pane.dispose();
+    this.compare = Array.from({ length: Math.min(count, ids.length) - 1 }, (_, i) => {
+      const camera = saved[i] && ids.includes(saved[i]) ? saved[i] : ids[(start + i + 1) % ids.length]!;
+      return new ComparePane(i + 1, ids, camera, this.zoom, (picked) => {
+        const cams = this.compare.map((p) => p.camera);
+        cams[i] = picked;
+        this.ctx.state.set({ compareCameras: cams });
+        if (this.visible) void this.refresh();
+      });
+    });
+    this.panes.replaceChildren(this.panes.firstElementChild!, ...this.compare.map((p) => p.element));
+    this.panes.dataset.count = String(this.compare.length + 1);
+    this.layoutDetail();
+  }
+
+  /** Every image as large as the editor allows side by side (small images are enlarged too). */
   private layoutDetail(): void {
-    const img = this.lastImage;
+    const img = this.pane.image ?? this.compare.find((p) => p.pane.image)?.pane.image;
     if (!img || this.detail.hidden) return;
-    let scale: number;
-    if (this.ctx.state.get('zoom') === 'actual') scale = 1 / window.devicePixelRatio;
-    else {
-      const width = this.detail.clientWidth;
-      const top = this.stage.getBoundingClientRect().top + window.scrollY;
-      const height = Math.max(240, window.innerHeight - top - 80);
-      scale = Math.min(width / img.width, height / img.height);
-    }
-    this.imageCanvas.style.width = `${Math.round(img.width * scale)}px`;
-    this.imageCanvas.style.height = `${Math.round(img.height * scale)}px`;
-    this.redrawOverlay();
+    const count = this.compare.length + 1;
+    const cols = count === 1 ? 1 : 2;
+    const rows = count > 2 ? 2 : 1;
+    const gap = 8;
+    const caption = count > 1 ? 30 : 22;
+    const width = (this.detail.clientWidth - gap * (cols - 1)) / cols;
+    const top = this.panes.getBoundingClientRect().top + window.scrollY;
+    const height = Math.max(180, (window.innerHeight - top - 80) / rows - caption);
+    const scale = Math.min(width / img.width, height / img.height);
+    for (const p of [this.pane, ...this.compare.map((c) => c.pane)]) p.layout(scale);
   }
 
   private kinds(): SmcImageKind[] {
@@ -216,6 +293,7 @@ export class CamerasView {
 
   private refresh(): Promise<void> {
     const camera = this.ctx.state.get('camera');
+    void this.reprojection.update();
     return camera === null ? this.renderGrid() : this.renderDetail(camera);
   }
 
@@ -254,32 +332,34 @@ export class CamerasView {
     this.detail.dataset.loadedFrame = '';
     const wantsKeypoints = c.keypoints2dCameras.includes(camera) || (c.hasKeypoints3d && c.calibratedCameras.includes(camera));
     try {
+      const others = this.compare.map((p) => p.camera);
       const replies = await turn.wait(
         Promise.all([
           Promise.all(kinds.map((kind) => this.loadImage(camera, kind, frame))),
           wantsKeypoints ? host.request('keypoints', { camera, frame }) : Promise.resolve(null),
+          Promise.all(others.map((cam) => Promise.all(kinds.map((kind) => this.loadImage(cam, kind, frame))).catch((err: unknown) => err as Error))),
+          this.meshes.fetch(camera, frame),
         ]),
       );
       if (replies === STALE) return;
-      const [images, overlay] = replies;
+      const [images, overlay, compared, meshes] = replies;
+      this.meshes.set(meshes);
       const base = images[0];
       if (!base || images.some((i) => i === null)) {
-        this.imageCanvas.width = this.imageCanvas.height = 0;
-        this.lastImage = null;
+        this.pane.clear();
         this.detailInfo.textContent = `No ${base ? 'mask' : MODE_LABEL[kinds[0]!].toLowerCase()} image for frame ${frame}`;
       } else {
-        // Resizing a canvas reallocates it (20 MB at 2448×2048): only when the size changes.
-        if (this.imageCanvas.width !== base.width || this.imageCanvas.height !== base.height) {
-          this.imageCanvas.width = base.width;
-          this.imageCanvas.height = base.height;
-        }
-        drawLayers(this.imageCanvas, images as ImageBitmap[]);
-        this.lastImage = { width: base.width, height: base.height };
+        this.pane.show(kinds.map((kind, i) => ({ kind, bitmap: images[i]! })));
         this.detailInfo.textContent = `${base.width} × ${base.height} · frame ${frame}`;
       }
+      this.compare.forEach((p, i) => p.draw(others[i]!, frame, kinds, compared[i]!));
       this.lastOverlay = overlay;
-      this.updateLegend(camera, overlay);
+      this.updateLegend(camera, frame, overlay);
       this.layoutDetail();
+      if (this.pendingActualSize && this.pane.image) {
+        this.pendingActualSize = false;
+        this.actualSize();
+      }
       this.renderPoints();
       this.detail.dataset.loadedFrame = String(frame);
       this.detail.dataset.camera = camera;
@@ -299,26 +379,19 @@ export class CamerasView {
     }, PREFETCH_DELAY_MS);
   }
 
-  private updateLegend(camera: string, kp: SmcKeypointOverlay | null): void {
-    const parts: (HTMLElement | string)[] = [];
+  private updateLegend(camera: string, frame: number, kp: SmcKeypointOverlay | null): void {
     if (!kp) {
-      this.legend.replaceChildren();
+      this.legend.replaceChildren(this.meshes.legend);
       return;
     }
-    const count = (a: Float32Array | null) => (a ? a.length / 2 : 0);
-    parts.push(
-      el(
-        'span',
-        { class: 'legend-detected' },
-        '● ',
-        kp.detected ? `detected 2D (${count(kp.detected)})` : `no 2D landmarks for camera ${camera} in this frame`,
-      ),
-      el('span', { class: 'legend-projected' }, '✕ ', kp.projected ? `projected 3D (${count(kp.projected)})` : 'no 3D landmarks or calibration'),
+    this.legend.replaceChildren(
+      el('span', { class: 'legend-detected', id: 'legend-detected' }, '● ', detectedLegend(kp, camera, frame)),
+      el('span', { class: 'legend-projected', id: 'legend-projected' }, '✕ ', projectedLegend(kp, camera, this.ctx.contents.hasKeypoints3d)),
     );
     if (kp.meanError !== null) {
-      parts.push(el('span', { id: 'reprojection-error', class: 'legend-error' }, `mean reprojection error ${kp.meanError.toFixed(2)} px`));
+      this.legend.append(el('span', { id: 'reprojection-error', class: 'legend-error' }, `mean reprojection error ${kp.meanError.toFixed(2)} px`));
     }
-    this.legend.replaceChildren(...parts);
+    this.legend.append(this.meshes.legend);
   }
 
   private renderPoints(): void {
@@ -336,30 +409,38 @@ export class CamerasView {
     this.pointsBody.replaceChildren(table(['#', 'Detected x', 'Detected y', 'Projected x', 'Projected y', 'Distance'], rows, { id: 'landmark-table' }));
   }
 
-  /** The overlay canvas matches the image's on-screen size, so marks keep their size at any zoom. */
+  /**
+   * The landmarks over the image, as large as the image at fit and sharp at the current zoom (see
+   * ImagePane.overlayResolution), so marks keep their on-screen size at any zoom.
+   */
   private redrawOverlay(): void {
-    const img = this.lastImage;
+    const img = this.pane.image;
     const canvas = this.overlayCanvas;
-    const shown = this.imageCanvas.getBoundingClientRect();
-    if (!img || shown.width === 0) {
+    const fit = this.pane.fitSize;
+    if (!img || fit.width === 0) {
       canvas.width = canvas.height = 0;
+      this.meshes.draw(0, 0, 0, 1);
       return;
     }
-    const dpr = window.devicePixelRatio;
-    const width = Math.round(shown.width * dpr);
-    const height = Math.round(shown.height * dpr);
-    // Called on every frame shown: reallocate the canvas only when the image's on-screen size changed.
+    const resolution = this.pane.overlayResolution;
+    const width = Math.round(fit.width * resolution);
+    const height = Math.round(fit.height * resolution);
+    this.meshes.draw(width, height, (fit.width / img.width) * resolution, window.devicePixelRatio);
+    // Called on every frame shown: reallocate the canvas only when its size changed.
     if (canvas.width !== width || canvas.height !== height) {
       canvas.width = width;
       canvas.height = height;
     }
-    canvas.style.width = `${shown.width}px`;
-    canvas.style.height = `${shown.height}px`;
     if (!this.lastOverlay) {
       canvas.getContext('2d')!.clearRect(0, 0, width, height);
       return;
     }
     const { state } = this.ctx;
-    drawKeypoints(canvas, this.lastOverlay, { detected: state.get('showDetected'), projected: state.get('showProjected') }, shown.width / img.width);
+    drawKeypoints(
+      canvas,
+      this.lastOverlay,
+      { detected: state.get('showDetected'), projected: state.get('showProjected') },
+      ((fit.width / img.width) * resolution) / window.devicePixelRatio,
+    );
   }
 }

@@ -21,7 +21,13 @@ export interface SmcViewState {
   mode: ImageMode;
   showDetected: boolean;
   showProjected: boolean;
+  /** FLAME vertices / scan wireframe projected onto the large camera image. */
+  showFlame: boolean;
+  showScan: boolean;
   zoom: 'fit' | 'actual';
+  /** Cameras side by side in the detail view, and the ones picked beside the large one. */
+  compare: 1 | 2 | 4;
+  compareCameras: string[];
   layers: { rig: boolean; keypoints: boolean; flame: boolean; scan: boolean };
   view3d: SceneView | null;
   scanMaskCamera: string | null;
@@ -41,7 +47,11 @@ export const DEFAULT_VIEW_STATE: SmcViewState = {
   mode: 'color',
   showDetected: true,
   showProjected: true,
+  showFlame: true,
+  showScan: true,
   zoom: 'fit',
+  compare: 1,
+  compareCameras: [],
   layers: { rig: true, keypoints: true, flame: true, scan: true },
   view3d: null,
   scanMaskCamera: null,

@@ -1,5 +1,6 @@
 import type { SmcKeypointOverlay } from '../../protocol/smcProtocol';
 import { themeColor } from '../common/scene3d';
+import { toCanvas } from './imageCoordinates';
 
 export interface OverlayLayers {
   detected: boolean;
@@ -25,8 +26,8 @@ export function drawKeypoints(canvas: HTMLCanvasElement, kp: SmcKeypointOverlay,
     for (let i = 0; 2 * i + 1 < Math.min(detected.length, projected.length); i++) {
       const [ax, ay, bx, by] = [detected[2 * i]!, detected[2 * i + 1]!, projected[2 * i]!, projected[2 * i + 1]!];
       if (![ax, ay, bx, by].every(Number.isFinite) || Math.hypot(ax - bx, ay - by) * s < 2 * dpr) continue;
-      ctx.moveTo(ax * s, ay * s);
-      ctx.lineTo(bx * s, by * s);
+      ctx.moveTo(toCanvas(ax, s), toCanvas(ay, s));
+      ctx.lineTo(toCanvas(bx, s), toCanvas(by, s));
     }
     ctx.stroke();
   }
@@ -36,8 +37,8 @@ export function drawKeypoints(canvas: HTMLCanvasElement, kp: SmcKeypointOverlay,
     const r = 3.5 * dpr;
     ctx.beginPath();
     for (let i = 0; 2 * i + 1 < projected.length; i++) {
-      const x = projected[2 * i]! * s;
-      const y = projected[2 * i + 1]! * s;
+      const x = toCanvas(projected[2 * i]!, s);
+      const y = toCanvas(projected[2 * i + 1]!, s);
       if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
       ctx.moveTo(x - r, y - r);
       ctx.lineTo(x + r, y + r);
@@ -52,8 +53,8 @@ export function drawKeypoints(canvas: HTMLCanvasElement, kp: SmcKeypointOverlay,
     const r = 2 * dpr;
     ctx.beginPath();
     for (let i = 0; 2 * i + 1 < detected.length; i++) {
-      const x = detected[2 * i]! * s;
-      const y = detected[2 * i + 1]! * s;
+      const x = toCanvas(detected[2 * i]!, s);
+      const y = toCanvas(detected[2 * i + 1]!, s);
       if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
       ctx.moveTo(x + r, y);
       ctx.arc(x, y, r, 0, 2 * Math.PI);

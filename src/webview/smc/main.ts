@@ -8,6 +8,7 @@ import { createTabs, type TabSpec } from '../common/tabs';
 import { PlaybackController } from '../common/playbackController';
 import { animationFrames, Timeline } from '../common/timeline';
 import { ViewState } from '../common/viewState';
+import { gotoFrameField } from '../bodycompress/toolbar';
 import { AudioView } from './audio';
 import { CalibrationView } from './calibration';
 import { CamerasView } from './cameras';
@@ -15,11 +16,14 @@ import { DEFAULT_VIEW_STATE, SmcContext, type SmcViewState } from './context';
 import { FlameView } from './flame';
 import { OverviewView, pageHeader } from './overview';
 import { RigView } from './rig';
+import { SmcExports } from './exports';
 import { StructureView } from './structure';
 import { TexturesView } from './textures';
 
 const host = connectHost<SmcRequests, SmcHostEvents>();
 const reopen = () => void host.request('reopenWith', null);
+/** Export Video… and Export Contact Sheet (exports.ts). */
+const exports = new SmcExports(host);
 
 /** A view inside a tab: shown/hidden with its tab, told about frame changes while it exists. */
 interface SmcView {
@@ -77,6 +81,7 @@ async function showPerformance(o: SmcOverview): Promise<void> {
   playback.onStateChange(() => state.set({ speed: playback.speed, loop: playback.loop, frame: playback.frame }));
 
   let cameras: CamerasView | undefined;
+  let rig: RigView | undefined;
   const tab = (id: string, label: string, make: () => SmcView, usesFrames: boolean): TabSpec & { usesFrames: boolean } => {
     let view: SmcView | undefined;
     return {
@@ -96,7 +101,7 @@ async function showPerformance(o: SmcOverview): Promise<void> {
   const specs = [
     tab('overview', 'Overview', () => ({ element: overview.element }), false),
     c.cameras.length > 0 && tab('cameras', `Cameras (${c.cameras.length})`, () => (cameras = new CamerasView(ctx)), true),
-    (c.calibratedCameras.length > 0 || c.hasKeypoints3d || c.scan) && tab('3d', '3D', () => new RigView(ctx), true),
+    (c.calibratedCameras.length > 0 || c.hasKeypoints3d || c.scan) && tab('3d', '3D', () => (rig = new RigView(ctx)), true),
     c.flame && tab('flame', 'FLAME', () => new FlameView(ctx), true),
     (c.uvTextureFrames > 0 || c.scanMaskCameras.length > 0) && tab('textures', 'Textures', () => new TexturesView(ctx), c.uvTextureFrames > 0),
     c.audio && tab('audio', 'Audio', () => new AudioView(ctx), true),
@@ -104,7 +109,14 @@ async function showPerformance(o: SmcOverview): Promise<void> {
     tab('structure', 'Structure', () => structureView(o.files, state), false),
   ].filter((s): s is TabSpec & { usesFrames: boolean } => !!s);
 
-  const timelineBar = el('div', { class: 'timeline-bar', id: 'timeline' }, timeline.element);
+  const gotoStatus = el('span', { class: 'index-status', id: 'goto-status', role: 'status' });
+  const goto = gotoFrameField(playback, (text) => (gotoStatus.textContent = text));
+  const timelineBar = el('div', { class: 'timeline-bar', id: 'timeline' }, timeline.element, goto, gotoStatus, exports.status);
+  exports.attach(
+    ctx,
+    () => cameras,
+    () => rig,
+  );
   const tabs = createTabs(specs, state.get('tab'), (id) => {
     state.set({ tab: id });
     timelineBar.hidden = !(specs.find((s) => s.id === id)?.usesFrames && contents.frameCount > 1);

@@ -18,7 +18,8 @@ type Layer = keyof SmcViewState['layers'];
  */
 export class RigView {
   readonly element: HTMLElement;
-  private readonly scene3d: Scene3d;
+  /** The 3D view (Export Video… records it). */
+  readonly scene3d: Scene3d;
   private readonly rig = new THREE.Group();
   private readonly head = new THREE.Group();
   private readonly layers: Record<Layer, THREE.Object3D> = {
@@ -29,6 +30,11 @@ export class RigView {
   };
   private readonly pickables: THREE.Object3D[] = [];
   private readonly status: HTMLElement;
+  /** What the colours mean, and what the current frame lacks. */
+  private readonly legend: HTMLElement;
+  private readonly landmarksKey: HTMLElement;
+  /** Says why a clicked camera cannot be opened. */
+  private readonly message: HTMLElement;
   private visible = false;
   /** The points shown are those of the frame asked for last. */
   private readonly latest = new LatestOnly();
@@ -66,11 +72,26 @@ export class RigView {
     fitRig.addEventListener('click', () => this.scene3d.fit(this.rig.children.length ? this.rig : this.head));
     const fitHead = el('vscode-button', { secondary: true, icon: 'zoom-in', id: 'fit-head' }, 'Fit head');
     fitHead.addEventListener('click', () => this.scene3d.fit(this.head, 1.4));
+    this.landmarksKey = el('span', { class: 'legend-landmarks', id: 'legend-3d-landmarks' });
+    const frontal = c.keypoints2dCameras;
+    this.legend = el(
+      'div',
+      { class: 'rig-legend', id: 'rig-legend' },
+      available.rig && frontal.length > 0
+        ? el('span', { class: 'legend-frontal', id: 'legend-frontal' }, '■ ', `cameras with 2D landmarks (${cameraRange(frontal)})`)
+        : null,
+      available.rig ? el('span', { class: 'legend-camera' }, '■ ', frontal.length > 0 ? 'other cameras' : 'cameras') : null,
+      available.keypoints ? this.landmarksKey : null,
+      available.flame ? el('span', { class: 'legend-flame' }, '● ', 'FLAME vertices') : null,
+    );
+    this.message = el('p', { class: 'note rig-message', id: 'rig-message', role: 'status', hidden: true });
     this.element = el(
       'section',
       { class: 'rig-view' },
       el('div', { class: 'toolbar' }, ...boxes, el('span', { class: 'spacer' }), this.status, fitHead, fitRig),
       el('p', { class: 'note scene3d-help' }, 'Drag to orbit, right-drag to pan, scroll to zoom. Click a camera or its label to open its image.'),
+      this.legend,
+      this.message,
       this.scene3d.element,
     );
     if (!this.scene3d.ok) return;
@@ -80,7 +101,7 @@ export class RigView {
     this.scene3d.onViewChange(() => ctx.state.set({ view3d: this.scene3d.view }));
     this.scene3d.onPick(
       () => this.pickables,
-      (o) => ctx.openCamera(o.userData.camera as string),
+      (o) => this.openCamera(o.userData.camera as string),
     );
     this.applyLayers();
   }
@@ -147,15 +168,24 @@ export class RigView {
       );
       plane.userData.camera = cam.id;
       this.pickables.push(plane);
+      const hasImages = this.ctx.contents.cameras.some((c) => c.id === cam.id);
       const label = this.scene3d.label(cam.id, centre, {
-        className: frontal.has(cam.id) ? 'frontal' : '',
-        title: `Open camera ${cam.id}`,
-        onClick: () => this.ctx.openCamera(cam.id),
+        className: `${frontal.has(cam.id) ? 'frontal' : ''}${hasImages ? '' : ' no-images'}`,
+        title: hasImages ? `Open camera ${cam.id}` : `Camera ${cam.id} has no images in this file`,
+        onClick: () => this.openCamera(cam.id),
       });
       this.rig.add(frustum, plane, label);
     }
     this.status.textContent = `${cameras.length} calibrated cameras`;
     this.scene3d.requestRender();
+  }
+
+  /** Opens a camera's image in the Cameras tab, or says why it has none (calibrated but no images). */
+  private openCamera(id: string): void {
+    const hasImages = this.ctx.contents.cameras.some((c) => c.id === id);
+    this.message.hidden = hasImages;
+    this.message.textContent = hasImages ? '' : `Camera ${id} has no images in this file.`;
+    if (hasImages) this.ctx.openCamera(id);
   }
 
   private fitInitialView(): void {
@@ -187,6 +217,10 @@ export class RigView {
     if (replies === STALE) return;
     const [kp, verts] = replies;
     if (kp !== undefined) this.setPoints(this.layers.keypoints, kp, '--vscode-charts-green', 0.008);
+    if (kp !== undefined || !on.keypoints) {
+      this.landmarksKey.textContent = !on.keypoints ? '● 3D landmarks (hidden)' : kp ? `● 3D landmarks (${kp.length / 3})` : '● no 3D landmarks in this frame';
+      this.landmarksKey.classList.toggle('absent', on.keypoints && !kp);
+    }
     if (verts !== undefined) this.setPoints(this.layers.flame, verts?.positions ?? null, '--vscode-charts-purple', 0.0025);
     // Without a calibrated rig, frame the head once its data is there.
     if (this.ctx.contents.calibratedCameras.length === 0) this.fitInitialView();
@@ -225,4 +259,11 @@ export class RigView {
     this.layers.scan.add(light);
     this.scene3d.requestRender();
   }
+}
+
+/** "18–32" for a run of consecutive camera ids, else the ids listed. */
+function cameraRange(ids: string[]): string {
+  const n = ids.map(Number);
+  const consecutive = n.every((v, i) => i === 0 || v === n[i - 1]! + 1);
+  return consecutive && ids.length > 2 ? `${ids[0]}–${ids[ids.length - 1]}` : ids.join(', ');
 }

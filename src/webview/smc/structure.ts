@@ -4,12 +4,16 @@ import '@vscode-elements/elements/dist/vscode-icon/index.js';
 import '@vscode-elements/elements/dist/vscode-split-layout/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import type { Hdf5ChildView, Hdf5DatasetView, Hdf5NodeView } from '../../protocol/smcProtocol';
+import { copyButton } from '../common/clipboard';
 import { el } from '../common/dom';
 import { errorText } from '../common/errorText';
 import { LatestOnly, STALE } from '../common/latestReply';
 import { fieldTable, table } from '../common/table';
 import type { SmcHost } from './context';
+import { DatasetValuesView } from './datasetValues';
+import { h5pySnippet } from './h5pySnippet';
 
 export interface StructureState {
   file: number;
@@ -33,6 +37,8 @@ export class StructureView {
   /** Answers by path for the current file: the root, and a group opened then selected, are asked for once. */
   private readonly nodes = new Map<string, Promise<Hdf5NodeView>>();
   private loaded = false;
+  private readonly filter: HTMLElementTagNameMap['vscode-textfield'];
+  private readonly filterCount: HTMLElement;
   /** The details show the node selected last, however the answers arrive. */
   private readonly selection = new LatestOnly();
 
@@ -43,6 +49,9 @@ export class StructureView {
     private readonly save: (s: Partial<StructureState>) => void,
   ) {
     this.tree = el('vscode-tree', { id: 'structure-tree', 'indent-guides': 'onHover' });
+    this.filter = el('vscode-textfield', { id: 'structure-filter', placeholder: 'Filter names', 'aria-label': 'Filter names' });
+    this.filterCount = el('span', { class: 'note', id: 'structure-filter-count' });
+    this.filter.addEventListener('input', () => this.applyFilter());
     this.details = el('div', { class: 'structure-details', id: 'structure-details' });
     const picker =
       files.length > 1
@@ -72,7 +81,7 @@ export class StructureView {
       el(
         'vscode-split-layout',
         { class: 'structure-split', 'initial-handle-position': '45%', 'fixed-pane': 'start' },
-        el('div', { slot: 'start', class: 'structure-tree-pane' }, this.tree),
+        el('div', { slot: 'start', class: 'structure-tree-pane' }, el('div', { class: 'structure-filter' }, this.filter, this.filterCount), this.tree),
         el('div', { slot: 'end', class: 'structure-details-pane' }, this.details),
       ),
     );
@@ -154,6 +163,31 @@ export class StructureView {
     if ((node.childCount ?? 0) > listed) {
       item.append(el('vscode-tree-item', { class: 'more' }, `… ${((node.childCount ?? 0) - listed).toLocaleString('en-US')} more members not listed`));
     }
+    if (this.filter.value) this.applyFilter();
+  }
+
+  /**
+   * Shows the listed members whose name contains the filter text (any case) and the groups above
+   * them; members of groups never opened are not searched (the tree is read one group at a time).
+   */
+  private applyFilter(): void {
+    const query = this.filter.value.trim().toLowerCase();
+    let matches = 0;
+    const visit = (item: Element): boolean => {
+      let shown = false;
+      for (const child of item.children) if (child.tagName === 'VSCODE-TREE-ITEM' && (child as HTMLElement).dataset.hdf5Path && visit(child)) shown = true;
+      const path = (item as HTMLElement).dataset.hdf5Path;
+      if (path === undefined) return shown;
+      const name = path === '/' ? '' : (path.split('/').at(-1) ?? '');
+      const match = query !== '' && name.toLowerCase().includes(query);
+      if (match) matches++;
+      const keep = query === '' || match || shown || path === '/';
+      item.classList.toggle('filtered-out', !keep);
+      return match || shown;
+    };
+    visit(this.tree);
+    for (const extra of this.tree.querySelectorAll('vscode-tree-item.more, vscode-tree-item.placeholder')) extra.classList.toggle('filtered-out', query !== '');
+    this.filterCount.textContent = query ? `${matches.toLocaleString('en-US')} match${matches === 1 ? '' : 'es'} in the opened groups` : '';
   }
 
   private node(path: string): Promise<Hdf5NodeView> {
@@ -166,6 +200,21 @@ export class StructureView {
       node = asked;
     }
     return node;
+  }
+
+  /** The selected object: its fields, copy buttons, its values (datasets) and its attributes. */
+  private detailsOf(n: Hdf5NodeView): HTMLElement[] {
+    const write = (text: string) => this.host.request('copyText', { text });
+    const [title, ...rest] = detailsFields(n);
+    const buttons = el(
+      'div',
+      { class: 'structure-copy' },
+      copyButton('Copy Path', () => n.path, write, { id: 'structure-copy-path' }),
+      copyButton('Copy h5py Snippet', () => h5pySnippet(n.path, n.kind), write, { id: 'structure-copy-snippet', title: h5pySnippet(n.path, n.kind) }),
+    );
+    const values = n.dataset ? new DatasetValuesView(this.host, this.state.file, n.path, n.dataset).element : null;
+    // Fields, then values (what one looks for first in a dataset), then attributes.
+    return [title!, buttons, rest[0]!, ...(values ? [values] : []), ...rest.slice(1)];
   }
 
   private rememberOpen(path: string, open: boolean): void {
@@ -183,7 +232,7 @@ export class StructureView {
     try {
       const node = await turn.wait(this.node(path));
       if (node === STALE) return;
-      this.details.replaceChildren(...detailsOf(node));
+      this.details.replaceChildren(...this.detailsOf(node));
       this.details.dataset.path = path;
     } catch (err) {
       this.details.replaceChildren(el('p', { class: 'error-message' }, errorText(err)));
@@ -199,7 +248,7 @@ function datasetSummary(d: Hdf5DatasetView): string {
   return `${d.dtype} ${d.shape ? `(${d.shape.join(', ')})` : 'null'} · ${d.size}`;
 }
 
-function detailsOf(n: Hdf5NodeView): HTMLElement[] {
+function detailsFields(n: Hdf5NodeView): HTMLElement[] {
   const fields: [string, string][] = [
     ['Path', n.path],
     ['Kind', n.kind],
