@@ -156,6 +156,7 @@ test('extracting an SMC performance while its file is open: both work, nothing i
   await vscode.answerQuickPick('What to extract', 'Sample');
   await vscode.answerQuickPick('Layout of the output folders', null, 'Separate');
   await vscode.answerQuickPick('Where to write', null, 'extracted');
+  await vscode.answerQuickPick('Press Enter to extract', null, 'Extract');
   // The editor answers while the extraction runs, and after.
   await answersAll(vscode, frame!, readRequests(e));
   const during = await hostResources();
