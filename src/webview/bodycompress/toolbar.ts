@@ -3,7 +3,6 @@ import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import type { BodyCompressFrame } from '../../protocol/bodyCompressProtocol';
 import { el } from '../common/dom';
-import type { PlaybackController } from '../common/playbackController';
 import type { ViewState } from '../common/viewState';
 import { colorLegend } from './colorMap';
 import { skeletonFor, skeletonText } from './skeleton';
@@ -12,8 +11,6 @@ import type { BodyCompressViewState } from './state';
 /** The display settings with a checkbox above the 3D view. */
 export type Toggle = 'mesh' | 'wireframe' | 'joints' | 'skeleton' | 'uncertainty' | 'camera' | 'throughCamera' | 'grid';
 type Checkbox = HTMLElement & { checked: boolean; disabled: boolean };
-
-const n = (v: number) => v.toLocaleString('en-US');
 
 export interface DisplayToolbarActions {
   /** A display toggle changed; the view state holds its new value already. */
@@ -162,28 +159,4 @@ export class PeoplePanel {
   setStatus(text: string): void {
     this.status.textContent = text;
   }
-}
-
-/** "Go to frame" beside the timeline: pauses and jumps, and says why when the frame is not there (yet). */
-export function gotoFrameField(playback: PlaybackController, setStatus: (text: string) => void): HTMLElement {
-  const field = el('vscode-textfield', { id: 'goto-frame', type: 'number', min: 0, placeholder: 'Go to frame', 'aria-label': 'Go to frame' }) as HTMLElement & {
-    value: string;
-  };
-  const go = () => {
-    const f = Number(field.value);
-    const p = playback;
-    if (field.value.trim() === '' || !Number.isInteger(f) || f < 0) return;
-    if (f >= p.available) {
-      setStatus(
-        f >= p.frameCount ? `There is no frame ${n(f)} (the last is ${n(p.frameCount - 1)})` : `Frame ${n(f)} is not indexed yet (${n(p.available)} so far)`,
-      );
-    } else setStatus('');
-    p.pause();
-    p.seek(f);
-  };
-  field.addEventListener('keydown', (e) => {
-    if (e.key === 'Enter') go();
-  });
-  field.addEventListener('change', go);
-  return field;
 }

@@ -8,7 +8,7 @@ import { createTabs, type TabSpec } from '../common/tabs';
 import { PlaybackController } from '../common/playbackController';
 import { animationFrames, Timeline } from '../common/timeline';
 import { ViewState } from '../common/viewState';
-import { gotoFrameField } from '../bodycompress/toolbar';
+import { gotoFrameField } from '../common/gotoFrame';
 import { AudioView } from './audio';
 import { CalibrationView } from './calibration';
 import { CamerasView } from './cameras';
